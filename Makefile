@@ -1,0 +1,58 @@
+# learningcity: the two commands that matter are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+DEMO_SIZE ?= small
+
+.PHONY: install demo serve test test-fast lint format messages bench bench-finder bench-index clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: install
+	$(BIN)/learningcity migrate --noinput
+	$(BIN)/learningcity seed-demo --size $(DEMO_SIZE)
+	@echo "Serving the demo at http://$(HOST)/ (Ctrl-C to stop)"
+	$(BIN)/learningcity runserver $(HOST)
+
+serve: install
+	$(BIN)/learningcity runserver $(HOST)
+
+test: install
+	$(BIN)/pytest
+
+test-fast: install
+	$(BIN)/pytest -m "not browser" -x
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy learningcity bench
+	$(BIN)/learningcity makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Re-extract UI strings into the six catalogues and compile them.
+messages: install
+	cd learningcity && ../$(BIN)/learningcity makemessages --all --no-obsolete --no-location --ignore '*/vendor/*'
+	cd learningcity && ../$(BIN)/learningcity makemessages -d djangojs --all --no-obsolete --no-location --ignore '*/vendor/*'
+	cd learningcity && ../$(BIN)/learningcity compilemessages
+
+bench: bench-index bench-finder
+
+bench-index: install
+	$(BIN)/python bench/bench_index.py
+
+bench-finder: install
+	$(BIN)/python bench/bench_finder.py
+
+clean:
+	rm -rf $(VENV) data/*.sqlite3* artefacts .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,47 @@
+"""The one tenant filter: every city-scoped query goes through ``for_city``.
+
+A model is city-scoped when it has a ``city`` foreign key, or names the path to its
+city in a ``tenant_field`` class attribute (``"opportunity__city"``, say) when the
+city is reached through a parent. Views never write ``.filter(city=...)`` themselves.
+"""
+
+from typing import TypeVar
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from .http import PageNotFound
+from .models import City
+
+M = TypeVar("M", bound=models.Model)
+
+# Path segments used by the platform itself; a city may not take one as its slug.
+RESERVED_SLUGS = frozenset(
+    {"accounts", "admin", "api", "healthz", "i18n", "media", "network", "static", "jsi18n"}
+)
+
+
+def tenant_field(model: type[models.Model]) -> str:
+    return getattr(model, "tenant_field", "city")
+
+
+def for_city(source: "type[M] | models.QuerySet[M]", city: City) -> "models.QuerySet[M]":
+    """Rows of ``source`` (a model or a queryset) that belong to ``city``, and no others."""
+    queryset = source._default_manager.all() if isinstance(source, type) else source
+    return queryset.filter(**{tenant_field(queryset.model): city})
+
+
+def get_city(slug: str) -> City:
+    """The city at ``/<slug>/``, or a 404 in the visitor's language."""
+    try:
+        return City.objects.get(slug=slug)
+    except City.DoesNotExist:
+        raise PageNotFound(_("There is no learning city at this address.")) from None
+
+
+def get_in_city(source: "type[M] | models.QuerySet[M]", city: City, **lookup: object) -> M:
+    """One row of ``source`` in ``city``; another city's row is a 404, never a leak."""
+    try:
+        return for_city(source, city).get(**lookup)
+    except (models.ObjectDoesNotExist, ValueError):
+        raise PageNotFound(_("This page does not exist in this city.")) from None

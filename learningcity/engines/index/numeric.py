@@ -1,0 +1,90 @@
+"""Small numeric helpers shared by the steps, written to mirror R/COINr exactly.
+
+* :func:`r_sort_key` reproduces the ordering R gives to character codes (``sort``,
+  ``order``, ``factor`` levels) under an English locale: case-insensitive first, with
+  lower case before upper case on ties. COINr's output column order (e.g. aggregates
+  produced via ``tapply``) and its unit order (``order(uCode)``) depend on it.
+* :func:`skew` / :func:`kurt` are the e1071 "type 2" estimators COINr copies.
+* :func:`rank_min` is ``rank(x, ties.method = "min", na.last = "keep")``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+
+def r_sort_key(code: str) -> tuple[str, str]:
+    """Sort key approximating R's locale collation of character codes."""
+    return (code.casefold(), code.swapcase())
+
+
+def r_sorted(codes: Iterable[str]) -> list[str]:
+    """Codes sorted as R's ``sort()`` would sort them."""
+    return sorted(codes, key=r_sort_key)
+
+
+def as_float_array(values: Sequence[float] | FloatArray) -> FloatArray:
+    """Copy ``values`` into a new float64 array."""
+    return np.array(values, dtype=np.float64)
+
+
+def skew(x: FloatArray) -> float:
+    """Sample skewness, e1071 type 2 (Excel's SKEW); NaN values are dropped.
+
+    Mirrors COINr ``skew(x, na.rm = TRUE)``: returns NaN with fewer than 3 points.
+    """
+    v = x[~np.isnan(x)]
+    n = v.size
+    if n < 3:
+        return float("nan")
+    d = v - v.mean()
+    m2 = float(np.sum(d**2))
+    if m2 == 0.0:
+        return float("nan")
+    y = np.sqrt(n) * float(np.sum(d**3)) / m2**1.5
+    return float(y * np.sqrt(n * (n - 1)) / (n - 2))
+
+
+def kurt(x: FloatArray) -> float:
+    """Sample excess kurtosis, e1071 type 2 (Excel's KURT); NaN values are dropped.
+
+    Mirrors COINr ``kurt(x, na.rm = TRUE)``: returns NaN with fewer than 4 points.
+    """
+    v = x[~np.isnan(x)]
+    n = v.size
+    if n < 4:
+        return float("nan")
+    d = v - v.mean()
+    m2 = float(np.sum(d**2))
+    if m2 == 0.0:
+        return float("nan")
+    r = n * float(np.sum(d**4)) / m2**2
+    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+
+
+def rank_min(x: FloatArray) -> FloatArray:
+    """``rank(x, ties.method = "min", na.last = "keep")``: 1 = smallest, NaN kept."""
+    out = np.full(x.shape, np.nan)
+    ok = ~np.isnan(x)
+    v = x[ok]
+    out[ok] = np.searchsorted(np.sort(v), v, side="left") + 1.0
+    return out
+
+
+def rank_desc(x: FloatArray) -> FloatArray:
+    """Ranks where the highest value gets rank 1 (COINr: ``rank(-x, ties = "min")``)."""
+    return rank_min(-x)
+
+
+def nan_sd(x: FloatArray) -> float:
+    """Sample standard deviation (n - 1 denominator) ignoring NaN, like R ``sd``."""
+    v = x[~np.isnan(x)]
+    if v.size < 2:
+        return float("nan")
+    return float(np.std(v, ddof=1))

@@ -1,0 +1,15 @@
+"""URL map. Each app mounts its city-scoped pages under ``/<city-slug>/<prefix>/``;
+core is included last because its ``/<city-slug>/`` pattern would shadow the rest."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("learningcity.core.urls")),
+]
+
+handler404 = "learningcity.core.views.page_not_found"
+handler500 = "learningcity.core.views.server_error"

@@ -1,0 +1,112 @@
+"""Shared fixtures: named personas and small factories.
+
+Personas: a resident, a coordinator of city A, a coordinator of city B, a network
+coordinator, a site admin, and an anonymous outsider (the plain ``client``).
+"""
+
+from decimal import Decimal
+from itertools import count
+
+import pytest
+from django.test import Client
+
+from learningcity.core.models import City, District, Role, RoleGrant, UnescoRegion, User
+
+PASSWORD = "a-long-test-passphrase-42"
+_sequence = count(1)
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_quiet(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MAP_TILE_URL = ""
+
+
+def make_city(slug: str | None = None, **fields) -> City:
+    number = next(_sequence)
+    slug = slug or f"city-{number}"
+    defaults = {
+        "name": slug.replace("-", " ").title(),
+        "country": "Testland",
+        "country_code": "TL",
+        "region": UnescoRegion.EUROPE_NORTH_AMERICA,
+        "population": 100_000,
+        "area_km2": Decimal("50"),
+        "languages": ["en"],
+        "time_zone": "Europe/Dublin",
+        "latitude": 51.9,
+        "longitude": -8.47,
+    }
+    return City.objects.create(slug=slug, **{**defaults, **fields})
+
+
+def make_district(city: City, slug: str | None = None, **fields) -> District:
+    slug = slug or f"district-{next(_sequence)}"
+    defaults = {
+        "name": slug.title(),
+        "latitude": city.latitude,
+        "longitude": city.longitude,
+        "population_0_14": 1000,
+        "population_15_24": 800,
+        "population_25_64": 3000,
+        "population_65_plus": 700,
+        "people_with_disabilities": 300,
+    }
+    return District.objects.create(city=city, slug=slug, **{**defaults, **fields})
+
+
+def make_user(email: str | None = None, **fields) -> User:
+    email = email or f"person{next(_sequence)}@example.org"
+    return User.objects.create_user(email=email, password=PASSWORD, **fields)
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def city_a(db) -> City:
+    return make_city("alpha", name="Alpha")
+
+
+@pytest.fixture
+def city_b(db) -> City:
+    return make_city("beta", name="Beta")
+
+
+@pytest.fixture
+def resident(db) -> User:
+    return make_user("resident@example.org", display_name="Rea Resident")
+
+
+@pytest.fixture
+def coordinator_a(city_a) -> User:
+    user = make_user("coord-a@example.org")
+    RoleGrant.objects.create(user=user, role=Role.CITY_COORDINATOR, city=city_a)
+    return user
+
+
+@pytest.fixture
+def coordinator_b(city_b) -> User:
+    user = make_user("coord-b@example.org")
+    RoleGrant.objects.create(user=user, role=Role.CITY_COORDINATOR, city=city_b)
+    return user
+
+
+@pytest.fixture
+def network_coordinator(db) -> User:
+    user = make_user("network@example.org")
+    RoleGrant.objects.create(user=user, role=Role.NETWORK_COORDINATOR)
+    return user
+
+
+@pytest.fixture
+def site_admin(db) -> User:
+    return User.objects.create_superuser(email="admin@example.org", password=PASSWORD)
