@@ -1,0 +1,378 @@
+"""The catalogue: providers, learning sites, opportunities, sessions and enrolments.
+
+Multi-valued fixed vocabularies are bitmasks (see ``core.flags``); topics and
+languages of instruction are open lists kept as JSON lists of codes."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from learningcity.core.flags import FlagSet
+from learningcity.core.models import City, District
+
+
+class Sector(models.TextChoices):
+    PUBLIC = "public", _("Public body")
+    PRIVATE = "private", _("Private company")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+    EMPLOYER = "employer", _("Employer")
+    CULTURAL = "cultural", _("Cultural institution")
+    SCHOOL = "school", _("School")
+    UNIVERSITY = "university", _("University")
+    LIBRARY = "library", _("Library")
+
+
+class SiteKind(models.TextChoices):
+    LIBRARY = "library", _("Library")
+    MOBILE_LIBRARY_STOP = "mobile_library_stop", _("Mobile library stop")
+    CULTURAL_CENTRE = "cultural_centre", _("Cultural centre")
+    MUSEUM = "museum", _("Museum")
+    COMMUNITY_CENTRE = "community_centre", _("Community learning centre")
+    SCHOOL = "school", _("School")
+    UNIVERSITY = "university", _("University")
+    WORKPLACE = "workplace", _("Workplace")
+    ONLINE = "online", _("Online")
+
+
+class Accessibility(models.TextChoices):
+    STEP_FREE = "step_free", _("Step-free access")
+    ACCESSIBLE_TOILET = "accessible_toilet", _("Accessible toilet")
+    HEARING_LOOP = "hearing_loop", _("Hearing loop")
+    SIGN_LANGUAGE = "sign_language", _("Sign language")
+    LARGE_PRINT = "large_print", _("Large print or braille")
+    QUIET_ROOM = "quiet_room", _("Quiet room")
+
+
+class Level(models.TextChoices):
+    EARLY_CHILDHOOD = "early_childhood", _("Early childhood")
+    LITERACY = "literacy", _("Literacy and basic skills")
+    SCHOOL = "school", _("Primary and secondary")
+    VOCATIONAL = "vocational", _("Vocational")
+    HIGHER = "higher", _("Higher education")
+    NON_FORMAL = "non_formal", _("Non-formal")
+    INFORMAL = "informal", _("Informal")
+
+
+class Format(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("Hybrid")
+    MOBILE = "mobile", _("Mobile")
+
+
+class Cost(models.TextChoices):
+    FREE = "free", _("Free")
+    FEE = "fee", _("Fee")
+    CONCESSIONS = "concessions", _("Fee with concessions")
+
+
+class TargetGroup(models.TextChoices):
+    OUTSIDE_FORMAL = "outside_formal", _("People outside formal education")
+    MIGRANTS = "migrants", _("Migrants")
+    OLDER_PEOPLE = "older_people", _("Older people")
+    DISABILITIES = "disabilities", _("People with disabilities")
+    WOMEN = "women", _("Women")
+    FAMILIES = "families", _("Families")
+    CHILDREN = "children", _("Children")
+    YOUNG_PEOPLE = "young_people", _("Young people")
+    UNEMPLOYED = "unemployed", _("Unemployed people")
+
+
+class Outcome(models.TextChoices):
+    NONE = "none", _("No certificate")
+    CERTIFICATE = "certificate", _("Certificate")
+    QUALIFICATION = "qualification", _("Qualification")
+
+
+class Topic(models.TextChoices):
+    LITERACY = "literacy", _("Reading, writing and numbers")
+    LANGUAGES = "languages", _("Languages")
+    DIGITAL = "digital", _("Digital skills")
+    WORK = "work", _("Work and careers")
+    HEALTH = "health", _("Health and well-being")
+    ARTS = "arts", _("Arts and culture")
+    HERITAGE = "heritage", _("History and heritage")
+    SCIENCE = "science", _("Science and nature")
+    SUSTAINABILITY = "sustainability", _("Sustainability")
+    CITIZENSHIP = "citizenship", _("Citizenship and rights")
+    FAMILY = "family", _("Family and parenting")
+    MONEY = "money", _("Money and business")
+    CRAFTS = "crafts", _("Crafts and practical skills")
+    SPORT = "sport", _("Sport and movement")
+
+
+class Weekday(models.TextChoices):
+    MONDAY = "mon", _("Monday")
+    TUESDAY = "tue", _("Tuesday")
+    WEDNESDAY = "wed", _("Wednesday")
+    THURSDAY = "thu", _("Thursday")
+    FRIDAY = "fri", _("Friday")
+    SATURDAY = "sat", _("Saturday")
+    SUNDAY = "sun", _("Sunday")
+
+
+class TimeOfDay(models.TextChoices):
+    MORNING = "morning", _("Morning (before 12:00)")
+    AFTERNOON = "afternoon", _("Afternoon (12:00–17:00)")
+    EVENING = "evening", _("Evening (after 17:00)")
+
+
+ACCESSIBILITY = FlagSet(Accessibility)
+TARGET_GROUPS = FlagSet(TargetGroup)
+TOPICS = FlagSet(Topic)
+WEEKDAYS = FlagSet(Weekday)
+TIMES_OF_DAY = FlagSet(TimeOfDay)
+
+
+class Provider(models.Model):
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="providers")
+    slug = models.SlugField(max_length=80)
+    name = models.CharField(_("name"), max_length=160)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("contact email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    is_verified = models.BooleanField(_("verified by the city"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "slug"], name="provider_slug_unique_in_city")
+        ]
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProviderMembership(models.Model):
+    """Provider staff: a person who may manage one provider's catalogue."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_memberships"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    tenant_field = "provider__city"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "user"], name="provider_member_unique")
+        ]
+
+
+class LearningSite(models.Model):
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="sites")
+    provider = models.ForeignKey(
+        Provider, on_delete=models.SET_NULL, null=True, blank=True, related_name="sites"
+    )
+    slug = models.SlugField(max_length=100)
+    name = models.CharField(_("name"), max_length=160)
+    kind = models.CharField(_("kind of place"), max_length=24, choices=SiteKind.choices)
+    address = models.CharField(_("address"), max_length=240, blank=True)
+    district = models.ForeignKey(
+        District, on_delete=models.SET_NULL, null=True, blank=True, related_name="sites"
+    )
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.FloatField(
+        _("longitude"), null=True, blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    opening_hours = models.CharField(
+        _("opening hours"), max_length=200, blank=True,
+        help_text=_("For example: Mo-Fr 09:00-18:00; Sa 10:00-14:00"),
+    )
+    accessibility = models.PositiveIntegerField(_("accessibility"), default=0)
+    public_transport = models.CharField(_("public transport"), max_length=240, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "slug"], name="site_slug_unique_in_city")
+        ]
+        verbose_name = _("learning site")
+        verbose_name_plural = _("learning sites")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def accessibility_labels(self) -> list[str]:
+        return ACCESSIBILITY.labels(self.accessibility)
+
+
+class Opportunity(models.Model):
+    """A course, lecture, event or series offered by a provider (and co-providers)."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="opportunities")
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="opportunities")
+    co_providers = models.ManyToManyField(
+        Provider, blank=True, related_name="joint_opportunities", verbose_name=_("co-providers")
+    )
+    site = models.ForeignKey(
+        LearningSite, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="opportunities", verbose_name=_("main site"),
+    )
+    slug = models.SlugField(max_length=120)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    # Other languages' wording: {"fr": {"title": "...", "description": "..."}}.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+    topics = models.PositiveIntegerField(_("topics"), default=0)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    format = models.CharField(_("format"), max_length=12, choices=Format.choices)
+    languages = models.JSONField(_("languages of instruction"), default=list)
+    cost = models.CharField(_("cost"), max_length=12, choices=Cost.choices, default=Cost.FREE)
+    fee = models.DecimalField(_("fee"), max_digits=8, decimal_places=2, null=True, blank=True)
+    target_groups = models.PositiveIntegerField(_("for"), default=0)
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    accessibility = models.PositiveIntegerField(_("accessibility"), default=0)
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.NONE
+    )
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    # When sessions happen, kept up to date from the sessions, for the finder's facets.
+    weekdays = models.PositiveSmallIntegerField(default=0)
+    times_of_day = models.PositiveSmallIntegerField(default=0)
+    next_start = models.DateTimeField(null=True, blank=True, db_index=True)
+    is_published = models.BooleanField(_("published"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "slug"], name="opportunity_slug_unique_in_city"),
+            models.CheckConstraint(
+                condition=models.Q(min_age__isnull=True)
+                | models.Q(max_age__isnull=True)
+                | models.Q(min_age__lte=models.F("max_age")),
+                name="opportunity_age_range_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["city", "is_published", "level"])]
+        verbose_name = _("learning opportunity")
+        verbose_name_plural = _("learning opportunities")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def topic_values(self) -> list[str]:
+        return TOPICS.to_values(self.topics)
+
+    @property
+    def target_group_values(self) -> list[str]:
+        return TARGET_GROUPS.to_values(self.target_groups)
+
+
+class Session(models.Model):
+    """One run of an opportunity: a single date, a recurring pattern (RFC 5545 RRULE),
+    or one lecture of an online series. Seats are counted per session."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="sessions")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    site = models.ForeignKey(
+        LearningSite, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    recurrence = models.CharField(
+        _("repeats (RFC 5545 rule)"), max_length=200, blank=True,
+        help_text=_("For example: FREQ=WEEKLY;BYDAY=SA;COUNT=10"),
+    )
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    live_url = models.URLField(_("live link"), blank=True)
+    recording_url = models.URLField(_("recording link"), blank=True)
+    is_cancelled = models.BooleanField(_("cancelled"), default=False)
+
+    tenant_field = "opportunity__city"
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            )
+        ]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self) -> str:
+        return f"{self.opportunity.title} · {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def seats(self) -> int | None:
+        return self.capacity if self.capacity is not None else self.opportunity.capacity
+
+
+class EnrolmentStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+    ATTENDED = "attended", _("Attended")
+
+
+class Enrolment(models.Model):
+    """A person's place (or place in line) in a session. Either an account or a light
+    sign-up (name and email only); ``public_id`` is the opaque id in links and emails."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="enrolments")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="enrolments",
+    )
+    guest_name = models.CharField(_("name"), max_length=80, blank=True)
+    guest_email = models.EmailField(_("email address"), blank=True)
+    status = models.CharField(max_length=12, choices=EnrolmentStatus.choices)
+    # Arrival order: the waiting list is served first come, first served.
+    created_at = models.DateTimeField(default=timezone.now)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    needs = models.CharField(_("help you need"), max_length=300, blank=True)
+
+    tenant_field = "session__opportunity__city"
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["session", "status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | ~models.Q(guest_email=""),
+                name="enrolment_has_a_person",
+            ),
+            # One live enrolment per account per session: a double submit cannot take
+            # two seats.
+            models.UniqueConstraint(
+                fields=["session", "user"],
+                condition=models.Q(status__in=["confirmed", "waitlisted"]),
+                name="enrolment_one_live_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "guest_email"],
+                condition=models.Q(status__in=["confirmed", "waitlisted"], user__isnull=True),
+                name="enrolment_one_live_per_guest",
+            ),
+        ]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+
+    @property
+    def email(self) -> str:
+        return self.user.email if self.user_id else self.guest_email
+
+    @property
+    def name(self) -> str:
+        return str(self.user) if self.user_id else self.guest_name

@@ -1,0 +1,5 @@
+"""See catalogue/urls.py."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
