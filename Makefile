@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 DEMO_SIZE ?= small
+LOCALES := -l ar -l zh_Hans -l fr -l ru -l es
 
 .PHONY: install demo serve test test-fast lint format messages bench bench-finder bench-index clean
 
@@ -34,6 +35,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy learningcity bench
+	$(BIN)/mypy --strict learningcity/engines
 	$(BIN)/learningcity makemigrations --check --dry-run
 
 format: install
@@ -42,8 +44,7 @@ format: install
 
 # Re-extract UI strings into the six catalogues and compile them.
 messages: install
-	cd learningcity && ../$(BIN)/learningcity makemessages --all --no-obsolete --no-location --ignore '*/vendor/*'
-	cd learningcity && ../$(BIN)/learningcity makemessages -d djangojs --all --no-obsolete --no-location --ignore '*/vendor/*'
+	cd learningcity && ../$(BIN)/learningcity makemessages $(LOCALES) --no-obsolete --no-location --ignore '*/vendor/*'
 	cd learningcity && ../$(BIN)/learningcity compilemessages
 
 bench: bench-index bench-finder

@@ -168,6 +168,9 @@ class ProviderMembership(models.Model):
             models.UniqueConstraint(fields=["provider", "user"], name="provider_member_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user} · {self.provider}"
+
 
 class LearningSite(models.Model):
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="sites")
@@ -182,15 +185,21 @@ class LearningSite(models.Model):
         District, on_delete=models.SET_NULL, null=True, blank=True, related_name="sites"
     )
     latitude = models.FloatField(
-        _("latitude"), null=True, blank=True,
+        _("latitude"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.FloatField(
-        _("longitude"), null=True, blank=True,
+        _("longitude"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     opening_hours = models.CharField(
-        _("opening hours"), max_length=200, blank=True,
+        _("opening hours"),
+        max_length=200,
+        blank=True,
         help_text=_("For example: Mo-Fr 09:00-18:00; Sa 10:00-14:00"),
     )
     accessibility = models.PositiveIntegerField(_("accessibility"), default=0)
@@ -221,8 +230,12 @@ class Opportunity(models.Model):
         Provider, blank=True, related_name="joint_opportunities", verbose_name=_("co-providers")
     )
     site = models.ForeignKey(
-        LearningSite, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="opportunities", verbose_name=_("main site"),
+        LearningSite,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+        verbose_name=_("main site"),
     )
     slug = models.SlugField(max_length=120)
     title = models.CharField(_("title"), max_length=200)
@@ -254,7 +267,9 @@ class Opportunity(models.Model):
     class Meta:
         ordering = ["title"]
         constraints = [
-            models.UniqueConstraint(fields=["city", "slug"], name="opportunity_slug_unique_in_city"),
+            models.UniqueConstraint(
+                fields=["city", "slug"], name="opportunity_slug_unique_in_city"
+            ),
             models.CheckConstraint(
                 condition=models.Q(min_age__isnull=True)
                 | models.Q(max_age__isnull=True)
@@ -278,6 +293,25 @@ class Opportunity(models.Model):
         return TARGET_GROUPS.to_values(self.target_groups)
 
 
+# Statuses that hold a seat, and statuses that still count as "taking part".
+SEAT_STATUSES = ("confirmed", "attended")
+LIVE_STATUSES = ("confirmed", "waitlisted")
+
+
+class SessionQuerySet(models.QuerySet["Session"]):
+    def with_seat_counts(self) -> "SessionQuerySet":
+        """Annotate seats taken and waiting-list length (read by ``seats_taken``,
+        ``seats_left`` and ``waitlist_length`` without further queries)."""
+        return self.annotate(
+            taken_count=models.Count(
+                "enrolments", filter=models.Q(enrolments__status__in=SEAT_STATUSES)
+            ),
+            waiting_count=models.Count(
+                "enrolments", filter=models.Q(enrolments__status="waitlisted")
+            ),
+        )
+
+
 class Session(models.Model):
     """One run of an opportunity: a single date, a recurring pattern (RFC 5545 RRULE),
     or one lecture of an online series. Seats are counted per session."""
@@ -290,7 +324,9 @@ class Session(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     recurrence = models.CharField(
-        _("repeats (RFC 5545 rule)"), max_length=200, blank=True,
+        _("repeats (RFC 5545 rule)"),
+        max_length=200,
+        blank=True,
         help_text=_("For example: FREQ=WEEKLY;BYDAY=SA;COUNT=10"),
     )
     capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
@@ -298,13 +334,16 @@ class Session(models.Model):
     recording_url = models.URLField(_("recording link"), blank=True)
     is_cancelled = models.BooleanField(_("cancelled"), default=False)
 
+    objects = SessionQuerySet.as_manager()
+
     tenant_field = "opportunity__city"
 
     class Meta:
         ordering = ["starts_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="session_ends_after_start",
             )
         ]
         verbose_name = _("session")
@@ -316,6 +355,35 @@ class Session(models.Model):
     @property
     def seats(self) -> int | None:
         return self.capacity if self.capacity is not None else self.opportunity.capacity
+
+    @property
+    def seats_taken(self) -> int:
+        counted = getattr(self, "taken_count", None)
+        if counted is not None:
+            return int(counted)
+        return self.enrolments.filter(status__in=SEAT_STATUSES).count()
+
+    @property
+    def seats_left(self) -> int | None:
+        """Free places, or None when the session has no limit."""
+        if self.seats is None:
+            return None
+        return max(self.seats - self.seats_taken, 0)
+
+    @property
+    def waitlist_length(self) -> int:
+        counted = getattr(self, "waiting_count", None)
+        if counted is not None:
+            return int(counted)
+        return self.enrolments.filter(status="waitlisted").count()
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    @property
+    def is_open_for_enrolment(self) -> bool:
+        return not self.is_cancelled and not self.has_started
 
 
 class EnrolmentStatus(models.TextChoices):
@@ -332,7 +400,10 @@ class Enrolment(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="enrolments")
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="enrolments",
     )
     guest_name = models.CharField(_("name"), max_length=80, blank=True)
@@ -342,6 +413,10 @@ class Enrolment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(default=timezone.now)
     needs = models.CharField(_("help you need"), max_length=300, blank=True)
+    # The language the person used when joining: emails to a light sign-up use it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    # Set when the reminder email went out, so that reminders are sent once.
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
     tenant_field = "session__opportunity__city"
 
@@ -369,10 +444,13 @@ class Enrolment(models.Model):
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
 
+    def __str__(self) -> str:
+        return f"{self.name} · {self.session} · {self.get_status_display()}"
+
     @property
     def email(self) -> str:
-        return self.user.email if self.user_id else self.guest_email
+        return self.user.email if self.user is not None else self.guest_email
 
     @property
     def name(self) -> str:
-        return str(self.user) if self.user_id else self.guest_name
+        return str(self.user) if self.user is not None else self.guest_name

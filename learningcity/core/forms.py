@@ -73,7 +73,9 @@ class SignUpForm(forms.Form):
         cleaned = super().clean() or {}
         password = cleaned.get("password")
         if password:
-            probe = User(email=cleaned.get("email", ""), display_name=cleaned.get("display_name", ""))
+            probe = User(
+                email=cleaned.get("email", ""), display_name=cleaned.get("display_name", "")
+            )
             try:
                 password_validation.validate_password(password, probe)
             except forms.ValidationError as error:

@@ -94,9 +94,7 @@ class District(models.Model):
     population_15_24 = models.PositiveIntegerField(_("young people (15–24)"), default=0)
     population_25_64 = models.PositiveIntegerField(_("adults (25–64)"), default=0)
     population_65_plus = models.PositiveIntegerField(_("older people (65+)"), default=0)
-    people_with_disabilities = models.PositiveIntegerField(
-        _("people with disabilities"), default=0
-    )
+    people_with_disabilities = models.PositiveIntegerField(_("people with disabilities"), default=0)
 
     class Meta:
         ordering = ["name"]
@@ -169,7 +167,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # noqa: RUF012 (Django reads it as a class attribute)
 
     class Meta:
         verbose_name = _("person")
@@ -254,3 +252,6 @@ class LoginFailure(models.Model):
 
     key = models.CharField(max_length=64, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"login failure at {self.created_at:%Y-%m-%d %H:%M}"

@@ -15,9 +15,10 @@ def is_site_admin(user: AnyUser) -> bool:
 def is_network_coordinator(user: AnyUser) -> bool:
     if not (user.is_authenticated and user.is_active):
         return False
-    return is_site_admin(user) or RoleGrant.objects.filter(
-        user=user, role=Role.NETWORK_COORDINATOR
-    ).exists()
+    return (
+        is_site_admin(user)
+        or RoleGrant.objects.filter(user=user, role=Role.NETWORK_COORDINATOR).exists()
+    )
 
 
 def is_city_coordinator(user: AnyUser, city: City) -> bool:

@@ -2,7 +2,7 @@
 address, refuse further attempts for a while, whatever the password."""
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -18,7 +18,7 @@ def _keys(email: str, address: str) -> list[str]:
     ]
 
 
-def _window_start() -> "timezone.datetime":
+def _window_start() -> datetime:
     return timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
 
 

@@ -40,9 +40,7 @@ def test_weak_password_is_refused_with_a_message(client):
 
 
 def test_sign_in_works_with_the_right_password(resident, client):
-    response = client.post(
-        "/accounts/login/", {"username": resident.email, "password": PASSWORD}
-    )
+    response = client.post("/accounts/login/", {"username": resident.email, "password": PASSWORD})
     assert response.status_code == 302
 
 
@@ -93,7 +91,15 @@ def test_production_settings_pass_the_deploy_check():
         "DJANGO_SETTINGS_MODULE": "learningcity.settings",
     }
     result = subprocess.run(
-        [sys.executable, "-m", "learningcity.manage", "check", "--deploy", "--fail-level", "WARNING"],
+        [
+            sys.executable,
+            "-m",
+            "learningcity.manage",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+        ],
         env=env,
         capture_output=True,
         text=True,

@@ -1,5 +1,7 @@
 """Public pages, the 404 and 503 pages, and the language switcher, through HTTP."""
 
+from pathlib import Path
+
 import pytest
 from django.db import DatabaseError
 from django.test import Client
@@ -101,6 +103,6 @@ def test_public_pages_stay_light(city_a, client):
         make_district(city_a)
     for url in ["/network/", "/alpha/", "/accounts/login/"]:
         html = client.get(url).content
-        css = open(finders.find("core/site.css"), "rb").read()
-        js = open(finders.find("core/map.js"), "rb").read()
+        css = Path(finders.find("core/site.css")).read_bytes()
+        js = Path(finders.find("core/map.js")).read_bytes()
         assert len(html) + len(css) + len(js) <= 100_000, url
