@@ -112,8 +112,9 @@ def parse_data(table: pd.DataFrame, meta: IndexMeta) -> UnitData:
         if not u:
             problems.append(Problem(f"iData row {i + 2}", "uCode is empty"))
     numeric_cols = [
-        c for c in table.columns if c in meta.by_code and meta.by_code[c].type in
-        ("Indicator", "Denominator")
+        c
+        for c in table.columns
+        if c in meta.by_code and meta.by_code[c].type in ("Indicator", "Denominator")
     ]
     if "Time" in table.columns:
         numeric_cols.append("Time")
@@ -194,9 +195,7 @@ def _parse_numeric_column(
     return out
 
 
-def _check_duplicates(
-    ucodes: list[str], times: FloatArray | None, problems: list[Problem]
-) -> None:
+def _check_duplicates(ucodes: list[str], times: FloatArray | None, problems: list[Problem]) -> None:
     seen: dict[tuple[str, float], int] = {}
     for i, u in enumerate(ucodes):
         t = float(times[i]) if times is not None else 0.0

@@ -59,7 +59,7 @@ def check_not_all_missing(values: FloatArray, codes: Sequence[str]) -> None:
         raise IndexInputError(
             [
                 Problem(
-                    f"impute (iCode '{codes[j]}')",
+                    f"impute (iCode '{codes[int(j)]}')",
                     "every value is missing, so it cannot be imputed; remove the indicator "
                     "or fix its data",
                 )

@@ -92,9 +92,7 @@ class IndexMeta:
         self.rows: tuple[MetaRow, ...] = tuple(rows)
         self.extra_columns: tuple[str, ...] = tuple(extra_columns)
         self.by_code: dict[str, MetaRow] = {r.code: r for r in rows}
-        self.indicator_codes: tuple[str, ...] = tuple(
-            r.code for r in rows if r.type == "Indicator"
-        )
+        self.indicator_codes: tuple[str, ...] = tuple(r.code for r in rows if r.type == "Indicator")
         self.sorted_rows: tuple[MetaRow, ...] = tuple(_coinr_order(rows))
         levels = [r.level for r in rows if r.level is not None]
         self.max_level: int = max(levels) if levels else 1
@@ -202,7 +200,7 @@ def parse_meta(table: pd.DataFrame) -> IndexMeta:
     problems: list[Problem] = []
     extra_columns = [c for c in table.columns if c not in KNOWN_COLUMNS]
     rows = [
-        _parse_row(i, rec, extra_columns, problems)
+        _parse_row(i, {str(k): v for k, v in rec.items()}, extra_columns, problems)
         for i, rec in enumerate(table.to_dict(orient="records"))
     ]
     parsed = [r for r in rows if r is not None]
@@ -401,7 +399,7 @@ def _check_cycles(
         cur = r.parent
         while cur is not None and cur in by_code:
             if cur in path:
-                cycle = [*path[path.index(cur):], cur]
+                cycle = [*path[path.index(cur) :], cur]
                 key = frozenset(cycle)
                 if key not in reported:
                     reported.add(key)

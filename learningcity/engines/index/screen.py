@@ -108,8 +108,10 @@ def _apply_force(
         inc = item.get("Include")
         if not isinstance(code, str) or not isinstance(inc, bool):
             problems.append(
-                Problem(f"screen: Force entry {k + 1}", "needs 'uCode' (text) and 'Include' "
-                        "(true/false)")
+                Problem(
+                    f"screen: Force entry {k + 1}",
+                    "needs 'uCode' (text) and 'Include' (true/false)",
+                )
             )
         elif code not in pos:
             problems.append(Problem(f"screen: Force entry {k + 1}", f"uCode '{code}' not found"))

@@ -192,8 +192,8 @@ def treat_vector(
         return x1, details, labels
     base = x1 if combine_treat else x
     x2, label = apply_f2(base, specs.f2, specs.f2_para)
-    labels = [f"{w}+{label}" if w else label for w in labels] if combine_treat else (
-        [label] * x.size
+    labels = (
+        [f"{w}+{label}" if w else label for w in labels] if combine_treat else ([label] * x.size)
     )
     p2 = _record_check(x2, specs, details, 2)
     if p2 is None:
@@ -201,9 +201,7 @@ def treat_vector(
     return x2, details, labels
 
 
-def _record_check(
-    x: FloatArray, specs: TreatSpecs, details: dict[str, object], k: int
-) -> TriBool:
+def _record_check(x: FloatArray, specs: TreatSpecs, details: dict[str, object], k: int) -> TriBool:
     p, sk, kt = check_skew_kurt(x, specs.pass_skew_thresh, specs.pass_kurt_thresh)
     details[f"check_SkewKurt{k}.Pass"] = p
     details[f"check_SkewKurt{k}.Skew"] = sk

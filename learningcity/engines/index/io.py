@@ -1,0 +1,131 @@
+"""Reading inputs and writing outputs in the layout of COINr's reference CSVs.
+
+CSV conventions follow R's ``write.csv``: text quoted, numbers unquoted, missing
+values as ``NA``, logicals as ``TRUE``/``FALSE``. Numbers are written at full
+precision (``repr``); whole numbers are written without a decimal point, as R does.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .data import Dataset, UnitData, parse_data, read_data_csv
+from .errors import IndexInputError, Problem
+from .meta import IndexMeta, parse_meta, read_meta_csv
+from .pipeline import PipelineResult, run_pipeline
+from .spec import PipelineSpec, load_spec
+
+
+def format_cell(value: object) -> str:
+    """Format one cell like R's ``write.csv`` (full precision numbers)."""
+    if value is None or value is pd.NA:
+        return "NA"
+    if isinstance(value, bool | np.bool_):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        v = float(value)
+        if math.isnan(v):
+            return "NA"
+        if math.isinf(v):
+            return "Inf" if v > 0 else "-Inf"
+        if v.is_integer() and abs(v) < 1e15:
+            return str(int(v))
+        return repr(v)
+    return '"' + str(value).replace('"', '""') + '"'
+
+
+def write_table(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """Write a CSV with a quoted header and R-style cells."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(format_cell(h) for h in header) + "\n")
+        for row in rows:
+            fh.write(",".join(format_cell(v) for v in row) + "\n")
+
+
+def write_frame(path: Path, frame: pd.DataFrame) -> None:
+    """Write a pandas frame in R ``write.csv(row.names = FALSE)`` style."""
+    cols = [str(c) for c in frame.columns]
+    records = frame.astype(object).itertuples(index=False, name=None)
+    write_table(path, cols, records)
+
+
+def write_dataset(path: Path, data: Dataset) -> None:
+    """Write a data set as ``uCode`` plus one column per code."""
+    rows = ((u, *row) for u, row in zip(data.ucodes, data.values.tolist(), strict=True))
+    write_table(path, ["uCode", *data.codes], rows)
+
+
+def load_inputs(data_csv: str | Path, meta_csv: str | Path) -> tuple[IndexMeta, UnitData]:
+    """Read and validate iMeta then iData."""
+    for label, p in (("iData", data_csv), ("iMeta", meta_csv)):
+        if not Path(p).is_file():
+            raise IndexInputError([Problem(label, f"file not found: {p}")])
+    meta = parse_meta(read_meta_csv(str(meta_csv)))
+    units = parse_data(read_data_csv(str(data_csv)), meta)
+    return meta, units
+
+
+def build_index(
+    data_csv: str | Path,
+    meta_csv: str | Path,
+    spec_json: str | Path | PipelineSpec,
+    out_dir: str | Path,
+) -> PipelineResult:
+    """Run the pipeline and write ``<Stage>.csv`` files, results and details to ``out_dir``.
+
+    Files: one CSV per stage (``Raw.csv`` and each step's data set), ``results.csv``
+    and ``eff_weights.csv`` when the pipeline aggregates, ``treat_details.csv`` when it
+    treats, ``screen_details.csv`` when it screens.
+    """
+    meta, units = load_inputs(data_csv, meta_csv)
+    spec = spec_json if isinstance(spec_json, PipelineSpec) else load_spec(spec_json)
+    result = run_pipeline(meta, units, spec)
+    write_outputs(result, Path(out_dir))
+    return result
+
+
+def write_outputs(result: PipelineResult, out: Path) -> None:
+    """Write every output file of a pipeline run into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name, data in result.stages.items():
+        write_dataset(out / f"{name}.csv", data)
+    table = result.results()
+    if table is not None:
+        write_frame(out / "results.csv", table)
+        write_frame(out / "eff_weights.csv", result.effective_weights())
+    if result.treat is not None:
+        write_frame(out / "treat_details.csv", result.treat.details)
+    if result.screen is not None:
+        write_frame(out / "screen_details.csv", result.screen.summary)
+
+
+def read_reference(path: str | Path) -> pd.DataFrame:
+    """Read a COINr reference CSV (``NA`` as missing)."""
+    return pd.read_csv(path, na_values=["NA"], keep_default_na=False)
+
+
+def run_from_files(
+    data_csv: str | Path, meta_csv: str | Path, spec_json: str | Path
+) -> PipelineResult:
+    """Run a pipeline from files without writing anything."""
+    meta, units = load_inputs(data_csv, meta_csv)
+    return run_pipeline(meta, units, load_spec(spec_json))
+
+
+__all__ = [
+    "build_index",
+    "format_cell",
+    "load_inputs",
+    "read_reference",
+    "run_from_files",
+    "write_dataset",
+    "write_frame",
+    "write_outputs",
+]

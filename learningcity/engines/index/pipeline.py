@@ -1,0 +1,490 @@
+"""Run a pipeline of steps over validated metadata and unit data.
+
+Each step reads the previous step's data set and writes a new one named as COINr
+does (``Denominated``, ``Imputed``, ``Screened``, ``Treated``, ``Normalised``,
+``Aggregated``); the starting data set is ``Raw``. The step functions themselves live
+in their own modules and work on numpy arrays; this module only translates the JSON
+parameters (COINr names) into calls.
+
+Panel data (several ``Time`` values) is built for one time point (``"Time"`` in the
+spec, default the latest), like one coin of a COINr purse; ``impute`` with
+``f_i = "impute_panel"`` uses the whole panel (denominated if a ``denominate`` step came
+first) to fill that time point.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .aggregate import AGGREGATORS, LevelSpec, aggregate_level
+from .data import Dataset, UnitData
+from .denominate import denomby_from_meta, denomby_from_spec, denominate
+from .errors import IndexInputError, Problem
+from .impute import impute_columns, impute_panel, impute_rows
+from .meta import IndexMeta
+from .normalise import NormSpec, make_norm_spec, normalise, specs_from_meta
+from .results import results_table
+from .screen import ScreenResult, screen_units
+from .spec import PipelineSpec, Step
+from .treat import TreatResult, TreatSpecs, treat
+from .weights import WeightMap, effective_weights, equal_weights, meta_weights, pca_weights
+
+
+@dataclass
+class PanelContext:
+    """Full panel values (all time points) kept for panel imputation."""
+
+    values: np.ndarray
+    ucodes: tuple[str, ...]
+    times: np.ndarray
+    numeric: dict[str, np.ndarray]
+
+
+@dataclass
+class PipelineResult:
+    """Everything a pipeline run produces."""
+
+    meta: IndexMeta
+    units: UnitData
+    stages: dict[str, Dataset]
+    spec: PipelineSpec
+    treat: TreatResult | None = None
+    screen: ScreenResult | None = None
+    weights: WeightMap = field(default_factory=dict)
+    level_weights: list[WeightMap | None] = field(default_factory=list)
+
+    @property
+    def last(self) -> Dataset:
+        """The data set written by the last step."""
+        return list(self.stages.values())[-1]
+
+    @property
+    def aggregated(self) -> Dataset | None:
+        """The ``Aggregated`` data set, if the pipeline aggregated."""
+        return self.stages.get("Aggregated")
+
+    def results(self) -> pd.DataFrame | None:
+        """COINr-style results table (``spec["results"]`` options; default ``Aggs``)."""
+        agg = self.aggregated
+        if agg is None:
+            return None
+        opts = self.spec.results
+        return results_table(
+            agg,
+            self.meta,
+            tab_type=str(opts.get("tab_type", "Aggs")),
+            order_by=opts.get("order_by"),
+            nround=int(opts.get("nround", 2)),
+            use=str(opts.get("use", "scores")),
+        )
+
+    def effective_weights(self) -> pd.DataFrame:
+        """COINr ``get_eff_wts()`` table for the weights used."""
+        return effective_weights(self.meta, self.weights or None)
+
+
+@dataclass
+class _State:
+    meta: IndexMeta
+    units: UnitData
+    current: Dataset
+    panel: PanelContext | None
+    result: PipelineResult
+
+
+def run_pipeline(
+    meta: IndexMeta,
+    units: UnitData,
+    spec: PipelineSpec,
+    timings: dict[str, float] | None = None,
+) -> PipelineResult:
+    """Run every step of ``spec`` in order; returns all stages and step details.
+
+    If ``timings`` is given, the seconds spent in each stage are stored in it.
+    """
+    units, panel = _select_time(units, spec.time)
+    result = PipelineResult(meta, units, {"Raw": units.raw}, spec)
+    state = _State(meta, units, units.raw, panel, result)
+    for step in spec.steps:
+        start = time.perf_counter()
+        state.current = _RUNNERS[step.kind](state, step)
+        result.stages[step.stage] = state.current
+        result.units = state.units
+        if timings is not None:
+            timings[step.stage] = time.perf_counter() - start
+    return result
+
+
+def _select_time(units: UnitData, time: float | None) -> tuple[UnitData, PanelContext | None]:
+    if not units.is_panel or units.times is None:
+        return units, None
+    times = units.times
+    chosen = float(np.nanmax(times)) if time is None else time
+    mask = times == chosen
+    if not mask.any():
+        raise IndexInputError([Problem("pipeline spec", f"no data for Time {chosen:g}")])
+    panel = PanelContext(
+        units.raw.values.copy(), units.raw.ucodes, times.copy(), dict(units.numeric)
+    )
+    return units.select_rows(mask), panel
+
+
+def _run_denominate(state: _State, step: Step) -> Dataset:
+    items = step.params.get("denomby")
+    denomby = (
+        denomby_from_meta(state.meta)
+        if items is None
+        else denomby_from_spec(_list_of_maps(items, step, "denomby"))
+    )
+    if state.panel is not None:
+        full = state.panel
+        full.values = denominate(
+            Dataset(full.ucodes, state.current.codes, full.values), full.numeric, denomby
+        ).values
+    return denominate(state.current, state.units.numeric, denomby)
+
+
+def _list_of_maps(value: Any, step: Step, name: str) -> list[Mapping[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+        raise IndexInputError([Problem(step.where, f"'{name}' must be a list of objects")])
+    return value
+
+
+def _run_impute(state: _State, step: Step) -> Dataset:
+    p = step.params
+    if p.get("disable"):
+        return state.current
+    f_i = str(p.get("f_i", "i_mean"))
+    para = p.get("f_i_para") or {}
+    if not isinstance(para, Mapping):
+        raise IndexInputError([Problem(step.where, "'f_i_para' must be an object")])
+    if f_i == "none":
+        return state.current
+    if f_i == "impute_panel":
+        return _impute_panel_step(state, step, para)
+    data = state.current
+    if p.get("impute_by", "column") == "row":
+        if p.get("use_group") is not None:
+            raise IndexInputError(
+                [Problem(step.where, "use_group cannot be combined with impute_by 'row'")]
+            )
+        groups = _column_groups(state.meta, data.codes, p.get("group_level"), step)
+        dirs = np.array([state.meta.direction(c) for c in data.codes])
+        values = impute_rows(data.values, f_i, dirs, bool(p.get("normalise_first", True)), groups)
+        return data.with_values(values)
+    group = _group_column(state, p.get("use_group"), f_i, step)
+    unknown = [k for k in para if k != "skip_f_na"]
+    if unknown:
+        raise IndexInputError(
+            [Problem(step.where, f"unknown f_i_para parameter(s) {', '.join(unknown)}")]
+        )
+    values = impute_columns(data.values, data.codes, f_i, group, bool(para.get("skip_f_na", True)))
+    return data.with_values(values)
+
+
+def _group_column(state: _State, name: Any, f_i: str, step: Step) -> Sequence[str | None] | None:
+    if name is None:
+        if f_i.endswith("_grp"):
+            raise IndexInputError(
+                [Problem(step.where, f"f_i '{f_i}' needs 'use_group' (a group column of iData)")]
+            )
+        return None
+    if name in state.units.groups:
+        return state.units.groups[name]
+    if name in state.units.numeric:
+        return tuple(None if np.isnan(v) else f"{v:g}" for v in state.units.numeric[name])
+    raise IndexInputError([Problem(step.where, f"use_group '{name}' is not a column of iData")])
+
+
+def _column_groups(
+    meta: IndexMeta, codes: Sequence[str], level: Any, step: Step
+) -> list[str] | None:
+    if level is None:
+        return None
+    if not isinstance(level, int) or not 1 <= level <= meta.max_level:
+        raise IndexInputError(
+            [Problem(step.where, f"group_level must be between 1 and {meta.max_level}")]
+        )
+    out = []
+    for c in codes:
+        cur: str | None = c
+        for _ in range(level - 1):
+            cur = meta.by_code[cur].parent if cur is not None else None
+        out.append(cur or c)
+    return out
+
+
+def _impute_panel_step(state: _State, step: Step, para: Mapping[str, Any]) -> Dataset:
+    if state.panel is None:
+        raise IndexInputError(
+            [Problem(step.where, "impute_panel needs panel data (several Time values per unit)")]
+        )
+    unknown = [k for k in para if k not in ("imp_type", "max_time")]
+    if unknown:
+        raise IndexInputError(
+            [Problem(step.where, f"unknown f_i_para parameter(s) {', '.join(unknown)}")]
+        )
+    max_time = para.get("max_time")
+    imputed, _ = impute_panel(
+        state.panel.values,
+        state.panel.ucodes,
+        state.panel.times,
+        str(para.get("imp_type", "latest")),
+        None if max_time is None else int(max_time),
+    )
+    chosen = state.units.times[0] if state.units.times is not None else None
+    pos = {
+        u: i
+        for i, (u, t) in enumerate(zip(state.panel.ucodes, state.panel.times, strict=True))
+        if t == chosen
+    }
+    rows = [pos[u] for u in state.current.ucodes]
+    return state.current.with_values(imputed[rows])
+
+
+def _run_screen(state: _State, step: Step) -> Dataset:
+    p = step.params
+    force = p.get("Force")
+    res = screen_units(
+        state.current,
+        str(p.get("unit_screen", "byNA")),
+        p.get("dat_thresh"),
+        p.get("nonzero_thresh"),
+        None if force is None else _list_of_maps(force, step, "Force"),
+    )
+    state.result.screen = res
+    keep = np.isin(np.array(state.units.raw.ucodes), np.array(res.data.ucodes))
+    state.units = state.units.select_rows(keep)
+    return res.data
+
+
+def _treat_specs(base: TreatSpecs, raw: Mapping[str, Any], step: Step) -> TreatSpecs:
+    """Merge a COINr-style spec list (``f1``, ``f1_para``, ...) into ``base``."""
+    allowed = ("f1", "f1_para", "f2", "f2_para", "f_pass", "f_pass_para")
+    bad = [k for k in raw if k not in allowed]
+    if bad:
+        raise IndexInputError(
+            [Problem(step.where, f"unknown treatment spec key(s) {', '.join(bad)}")]
+        )
+    s = TreatSpecs(**vars(base))
+    s.f2_para = dict(base.f2_para)
+    s.f1 = str(raw.get("f1", s.f1))
+    f1p = raw.get("f1_para") or {}
+    for k, v in f1p.items():
+        if k == "winmax":
+            s.winmax = None if v is None else int(v)
+        elif k == "skew_thresh":
+            s.skew_thresh = float(v)
+        elif k == "kurt_thresh":
+            s.kurt_thresh = float(v)
+        elif k == "force_win":
+            s.force_win = bool(v)
+        elif k != "na.rm":
+            raise IndexInputError([Problem(step.where, f"unknown f1_para parameter '{k}'")])
+    if "f2" in raw:
+        s.f2 = None if raw["f2"] is None else str(raw["f2"])
+    s.f2_para.update(raw.get("f2_para") or {})
+    s.f_pass = str(raw.get("f_pass", s.f_pass))
+    for k, v in (raw.get("f_pass_para") or {}).items():
+        if k == "skew_thresh":
+            s.pass_skew_thresh = float(v)
+        elif k == "kurt_thresh":
+            s.pass_kurt_thresh = float(v)
+        elif k != "na.rm":
+            raise IndexInputError([Problem(step.where, f"unknown f_pass_para parameter '{k}'")])
+    return s
+
+
+def treat_specs_from_params(p: Mapping[str, Any], step: Step) -> TreatSpecs:
+    """Global treatment specs from a step: ``qTreat`` flat keys, then ``global_specs``."""
+    s = TreatSpecs()
+    flat: dict[str, Any] = {}
+    f1p = {k: p[k] for k in ("winmax", "skew_thresh", "kurt_thresh") if k in p}
+    if f1p:
+        flat["f1_para"] = f1p
+        passp = {k: p[k] for k in ("skew_thresh", "kurt_thresh") if k in p}
+        if passp:
+            flat["f_pass_para"] = passp
+    if "f2" in p:
+        flat["f2"] = p["f2"]
+    s = _treat_specs(s, flat, step)
+    gs = p.get("global_specs")
+    if gs == "none":
+        s.none = True
+    elif isinstance(gs, Mapping):
+        s = _treat_specs(s, gs, step)
+    elif gs is not None:
+        raise IndexInputError([Problem(step.where, "global_specs must be an object or 'none'")])
+    return s
+
+
+def _run_treat(state: _State, step: Step) -> Dataset:
+    p = step.params
+    if p.get("disable"):
+        return state.current
+    base = treat_specs_from_params(p, step)
+    indiv: dict[str, TreatSpecs] = {}
+    raw_indiv = p.get("indiv_specs") or {}
+    if not isinstance(raw_indiv, Mapping):
+        raise IndexInputError([Problem(step.where, "indiv_specs must be an object")])
+    for code, val in raw_indiv.items():
+        if code not in state.current.codes:
+            raise IndexInputError([Problem(step.where, f"indiv_specs: unknown iCode '{code}'")])
+        if val == "none":
+            indiv[code] = TreatSpecs(none=True)
+        elif isinstance(val, Mapping):
+            indiv[code] = _treat_specs(base, val, step)
+        else:
+            raise IndexInputError(
+                [Problem(step.where, f"indiv_specs['{code}'] must be an object or 'none'")]
+            )
+    res = treat(state.current, base, indiv, bool(p.get("combine_treat", False)))
+    state.result.treat = res
+    return res.data
+
+
+def norm_specs_from_params(
+    p: Mapping[str, Any], meta: IndexMeta, codes: Sequence[str], where: str
+) -> tuple[NormSpec, dict[str, NormSpec]]:
+    """Global and per-indicator normalisation specs from step parameters."""
+    if "f_n" not in p and "f_n_para" not in p:
+        spec = NormSpec("n_minmax", {"l_u": [0, 100]})
+    elif p.get("f_n_para") == "use_iMeta":
+        spec = make_norm_spec(str(p.get("f_n", "n_minmax")), None, where)
+    else:
+        spec = make_norm_spec(str(p.get("f_n", "n_minmax")), p.get("f_n_para"), where)
+    indiv: dict[str, NormSpec] = {}
+    if p.get("f_n_para") == "use_iMeta":
+        indiv = specs_from_meta(meta, spec.f_n, codes)
+    raw_indiv = p.get("indiv_specs") or {}
+    if not isinstance(raw_indiv, Mapping):
+        raise IndexInputError([Problem(where, "indiv_specs must be an object")])
+    for code, val in raw_indiv.items():
+        if code not in codes or not isinstance(val, Mapping):
+            raise IndexInputError(
+                [Problem(where, f"indiv_specs: '{code}' must be an indicator with an object")]
+            )
+        indiv[code] = make_norm_spec(str(val.get("f_n", "n_minmax")), val.get("f_n_para"), where)
+    return spec, indiv
+
+
+def _run_normalise(state: _State, step: Step) -> Dataset:
+    p = step.params
+    data = state.current
+    spec, indiv = norm_specs_from_params(p, state.meta, data.codes, step.where)
+    dirs = dict(p.get("directions") or {})
+    bad = [c for c, d in dirs.items() if c not in data.codes or d not in (1, -1)]
+    if bad:
+        raise IndexInputError(
+            [Problem(step.where, f"directions: bad entries for {', '.join(map(str, bad))}")]
+        )
+    directions = [float(dirs.get(c, state.meta.direction(c))) for c in data.codes]
+    return normalise(data, directions, spec, indiv)
+
+
+def _per_level(value: Any, n: int, name: str, step: Step) -> list[Any]:
+    """COINr allows one value for all levels or a list with one value per level."""
+    if isinstance(value, list):
+        if len(value) != n:
+            raise IndexInputError(
+                [Problem(step.where, f"'{name}' as a list needs {n} entries (one per level)")]
+            )
+        return list(value)
+    return [value] * n
+
+
+def level_specs_from_params(
+    p: Mapping[str, Any], state_meta: IndexMeta, data: Dataset | None, step: Step
+) -> tuple[list[LevelSpec], list[Any]]:
+    """Per-level aggregation specs; returns the specs and the raw ``w`` entries."""
+    n = state_meta.max_level - 1
+    f_ags = _per_level(p.get("f_ag", "a_amean"), n, "f_ag", step)
+    paras = p.get("f_ag_para")
+    if isinstance(paras, list) and not all(v is None or isinstance(v, Mapping) for v in paras):
+        paras = {"p": paras[0]} if len(paras) == 1 else paras  # positional, e.g. [2] -> p = 2
+    para_list = paras if isinstance(paras, list) else [paras] * n
+    if len(para_list) != n:
+        raise IndexInputError([Problem(step.where, f"'f_ag_para' list needs {n} entries")])
+    threshs = _per_level(p.get("dat_thresh"), n, "dat_thresh", step)
+    w_raw = p.get("w")
+    if (
+        isinstance(w_raw, list)
+        and w_raw
+        and all(isinstance(v, Mapping) and "iCode" in v for v in w_raw)
+    ):
+        w_raw = {str(v["iCode"]): v.get("Weight") for v in w_raw}  # COINr weights data frame
+    ws = _per_level(w_raw, n, "w", step)
+    by_dfs = _per_level(p.get("by_df", False), n, "by_df", step)
+    specs = []
+    for i in range(n):
+        f_ag = str(f_ags[i])
+        if f_ag not in AGGREGATORS:
+            raise IndexInputError([Problem(step.where, f"unknown f_ag '{f_ag}'")])
+        if by_dfs[i] and f_ag != "a_copeland":
+            raise IndexInputError(
+                [Problem(step.where, f"by_df true is only meaningful for a_copeland, not {f_ag}")]
+            )
+        para = dict(para_list[i] or {})
+        if f_ag == "a_genmean" and "p" not in para:
+            raise IndexInputError([Problem(step.where, "a_genmean needs f_ag_para {'p': ...}")])
+        thresh = threshs[i]
+        if thresh is not None and not 0 <= float(thresh) <= 1:
+            raise IndexInputError([Problem(step.where, "dat_thresh must be between 0 and 1")])
+        specs.append(LevelSpec(f_ag, para, None, None if thresh is None else float(thresh)))
+    return specs, ws
+
+
+def _resolve_weights(
+    w: Any, meta: IndexMeta, data: Dataset, level: int, step: Step
+) -> WeightMap | None:
+    if w is None:
+        return meta_weights(meta)
+    if w == "none":
+        return None
+    if w == "equal":
+        return equal_weights(meta)
+    if w == "PCA":
+        return {**meta_weights(meta), **pca_weights(data, meta, level)}
+    if isinstance(w, Mapping):
+        unknown = [c for c in w if c not in meta.by_code]
+        if unknown:
+            raise IndexInputError(
+                [Problem(step.where, f"w: unknown code(s) {', '.join(map(str, unknown))}")]
+            )
+        return {**meta_weights(meta), **{str(k): float(v) for k, v in w.items()}}
+    raise IndexInputError(
+        [Problem(step.where, "w must be null, 'none', 'equal', 'PCA', or an object of weights")]
+    )
+
+
+def _run_aggregate(state: _State, step: Step) -> Dataset:
+    specs, ws = level_specs_from_params(step.params, state.meta, state.current, step)
+    data = state.current
+    used: WeightMap = {}
+    level_weights: list[WeightMap | None] = []
+    for lev in range(2, state.meta.max_level + 1):
+        wmap = _resolve_weights(ws[lev - 2], state.meta, data, lev - 1, step)
+        specs[lev - 2].weights = wmap
+        level_weights.append(wmap)
+        if wmap is not None:
+            used.update({k: v for k, v in wmap.items() if state.meta.by_code[k].level == lev - 1})
+        data = aggregate_level(data, state.meta, lev, specs[lev - 2])
+    state.result.weights = used
+    state.result.level_weights = level_weights
+    return data
+
+
+_RUNNERS = {
+    "denominate": _run_denominate,
+    "impute": _run_impute,
+    "screen": _run_screen,
+    "treat": _run_treat,
+    "normalise": _run_normalise,
+    "aggregate": _run_aggregate,
+}
