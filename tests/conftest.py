@@ -2,22 +2,34 @@
 
 Personas: a resident, a coordinator of city A, a coordinator of city B, a network
 coordinator, a site admin, and an anonymous outsider (the plain ``client``).
+
+Django models are imported inside the factories and fixtures, not at module level, so
+Django-free tests (the engines) also run without pytest-django:
+``pytest tests/engines -p no:django``.
 """
+
+from __future__ import annotations
 
 from decimal import Decimal
 from itertools import count
+from typing import TYPE_CHECKING
 
 import pytest
-from django.test import Client
 
-from learningcity.core.models import City, District, Role, RoleGrant, UnescoRegion, User
+if TYPE_CHECKING:
+    from django.test import Client
+
+    from learningcity.core.models import City, District, User
 
 PASSWORD = "a-long-test-passphrase-42"
 _sequence = count(1)
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_quiet(settings):
+def _fast_and_quiet(request: pytest.FixtureRequest) -> None:
+    if not request.config.pluginmanager.hasplugin("django"):
+        return  # Django-free run (-p no:django): there are no Django settings to adjust
+    settings = request.getfixturevalue("settings")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {
@@ -28,6 +40,8 @@ def _fast_and_quiet(settings):
 
 
 def make_city(slug: str | None = None, **fields) -> City:
+    from learningcity.core.models import City, UnescoRegion
+
     number = next(_sequence)
     slug = slug or f"city-{number}"
     defaults = {
@@ -46,6 +60,8 @@ def make_city(slug: str | None = None, **fields) -> City:
 
 
 def make_district(city: City, slug: str | None = None, **fields) -> District:
+    from learningcity.core.models import District
+
     slug = slug or f"district-{next(_sequence)}"
     defaults = {
         "name": slug.title(),
@@ -61,11 +77,15 @@ def make_district(city: City, slug: str | None = None, **fields) -> District:
 
 
 def make_user(email: str | None = None, **fields) -> User:
+    from learningcity.core.models import User
+
     email = email or f"person{next(_sequence)}@example.org"
     return User.objects.create_user(email=email, password=PASSWORD, **fields)
 
 
 def client_for(user: User) -> Client:
+    from django.test import Client
+
     client = Client()
     client.force_login(user)
     return client
@@ -88,6 +108,8 @@ def resident(db) -> User:
 
 @pytest.fixture
 def coordinator_a(city_a) -> User:
+    from learningcity.core.models import Role, RoleGrant
+
     user = make_user("coord-a@example.org")
     RoleGrant.objects.create(user=user, role=Role.CITY_COORDINATOR, city=city_a)
     return user
@@ -95,6 +117,8 @@ def coordinator_a(city_a) -> User:
 
 @pytest.fixture
 def coordinator_b(city_b) -> User:
+    from learningcity.core.models import Role, RoleGrant
+
     user = make_user("coord-b@example.org")
     RoleGrant.objects.create(user=user, role=Role.CITY_COORDINATOR, city=city_b)
     return user
@@ -102,6 +126,8 @@ def coordinator_b(city_b) -> User:
 
 @pytest.fixture
 def network_coordinator(db) -> User:
+    from learningcity.core.models import Role, RoleGrant
+
     user = make_user("network@example.org")
     RoleGrant.objects.create(user=user, role=Role.NETWORK_COORDINATOR)
     return user
@@ -109,4 +135,6 @@ def network_coordinator(db) -> User:
 
 @pytest.fixture
 def site_admin(db) -> User:
+    from learningcity.core.models import User
+
     return User.objects.create_superuser(email="admin@example.org", password=PASSWORD)

@@ -10,10 +10,14 @@
 * :func:`collinearity` - pairs within the same group correlated at or above a
   threshold (COINr ``get_corr_flags()``, default 0.9);
 * per-unit data availability (COINr ``get_data_avail()``).
+
+:func:`audit_panel` audits each time point of a panel build and stacks the tables
+with a ``Time`` column.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +27,7 @@ import pandas as pd
 from .data import Dataset
 from .meta import IndexMeta
 from .numeric import FloatArray, kurt, skew
+from .panel import PanelResult, with_time
 from .pipeline import PipelineResult
 from .screen import data_availability
 
@@ -192,6 +197,22 @@ def audit(result: PipelineResult, cor_thresh: float = 0.9) -> Audit:
             indicators if result.aggregated is None else data, result.meta, cor_thresh
         ),
         availability=data_availability(result.stages["Raw"]),
+    )
+
+
+def audit_panel(result: PanelResult, cor_thresh: float = 0.9) -> Audit:
+    """Audit tables of every time point, stacked with a ``Time`` column."""
+    audits = {t: audit(coin, cor_thresh) for t, coin in result.coins.items()}
+
+    def stacked(table: Callable[[Audit], pd.DataFrame]) -> pd.DataFrame:
+        return pd.concat([with_time(table(a), t) for t, a in audits.items()], ignore_index=True)
+
+    return Audit(
+        stats=stacked(lambda a: a.stats),
+        correlations=stacked(lambda a: a.correlations),
+        cronbach=stacked(lambda a: a.cronbach),
+        collinearity=stacked(lambda a: a.collinearity),
+        availability=stacked(lambda a: a.availability),
     )
 
 

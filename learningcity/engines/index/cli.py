@@ -2,8 +2,10 @@
 
 ``main(argv)`` takes the arguments after the word ``index`` (e.g.
 ``["build", "--data", "iData.csv", ...]``) so it can be wired into a Django management
-command or any other entry point. Input problems are printed to stderr, one per
-line, and give exit status 2; success gives 0.
+command or any other entry point. Input problems are printed to stderr, one per line,
+and give exit status 2; success gives 0. ``build`` on panel data with a spec
+``"split_to"`` builds every selected time point and writes the CSVs with a ``Time``
+column.
 """
 
 from __future__ import annotations
@@ -58,10 +60,17 @@ def progress_bar(stream: TextIO) -> Callable[[int, int], None]:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .audit import audit, write_audit
+    from .audit import audit, audit_panel, write_audit
     from .io import build_index
+    from .panel import PanelResult
 
     result = build_index(args.data, args.meta, args.spec, args.out)
+    if isinstance(result, PanelResult):
+        if args.audit:
+            write_audit(audit_panel(result), Path(args.out))
+        times = ", ".join(f"{t:g}" for t in result.times)
+        print(f"wrote {len(result.stage_names())} stage(s) for Time {times} to {args.out}")
+        return 0
     if args.audit:
         write_audit(audit(result), Path(args.out))
     print(f"wrote {len(result.stages)} stage(s) to {args.out}")

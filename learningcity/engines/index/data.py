@@ -120,6 +120,8 @@ def parse_data(table: pd.DataFrame, meta: IndexMeta) -> UnitData:
         numeric_cols.append("Time")
     parsed = {c: _parse_numeric_column(table, c, ucodes, problems) for c in numeric_cols}
     times = parsed.get("Time")
+    if times is not None:
+        _check_panel_times(table, times, ucodes, problems)
     _check_duplicates(ucodes, times, problems)
     if problems:
         raise IndexInputError(problems)
@@ -193,6 +195,66 @@ def _parse_numeric_column(
             Problem(f"iData column '{col}'", f"{bad - MAX_CELL_PROBLEMS} more non-numeric values")
         )
     return out
+
+
+def _check_panel_times(
+    table: pd.DataFrame, times: FloatArray, ucodes: list[str], problems: list[Problem]
+) -> None:
+    """Panel data (several Time values) needs a finite Time on every row.
+
+    Rows whose Time is not a number are already reported by the numeric parser.
+    """
+    if np.unique(times[np.isfinite(times)]).size < 2:
+        return
+    cells = table["Time"].tolist()
+    bad = [i for i, t in enumerate(times) if not np.isfinite(t) and _blank_or_infinite(cells[i])]
+    for i in bad[:MAX_CELL_PROBLEMS]:
+        problems.append(
+            Problem(
+                f"iData row {i + 2} (uCode '{ucodes[i]}'), column 'Time'",
+                "Time is missing or infinite; panel data needs a Time value on every row",
+            )
+        )
+    if len(bad) > MAX_CELL_PROBLEMS:
+        problems.append(
+            Problem(
+                "iData column 'Time'", f"{len(bad) - MAX_CELL_PROBLEMS} more missing Time values"
+            )
+        )
+
+
+def _blank_or_infinite(cell: object) -> bool:
+    try:
+        value = parse_number(cell)
+    except ValueError:
+        return False  # not a number: reported by the numeric parser
+    return value is None or not np.isfinite(value)
+
+
+def split_times(units: UnitData, split_to: str | tuple[float, ...]) -> list[float]:
+    """Time points of the coins COINr's ``new_coin(split_to = ...)`` makes, ascending.
+
+    ``split_to`` is ``"all"`` or a list of Time values, each of which must be in iData.
+    Returns ``[]`` when iData has no Time column (nothing to split: one build).
+    """
+    if units.times is None:
+        return []
+    present = np.unique(units.times[np.isfinite(units.times)])
+    if split_to == "all":
+        return [float(t) for t in present]
+    missing = [t for t in split_to if t not in present]
+    if missing:
+        have = ", ".join(f"{t:g}" for t in present)
+        raise IndexInputError(
+            [
+                Problem(
+                    "pipeline spec: split_to",
+                    f"no data for Time {', '.join(f'{t:g}' for t in missing)} "
+                    f"(iData has Time {have})",
+                )
+            ]
+        )
+    return sorted(float(t) for t in split_to)
 
 
 def _check_duplicates(ucodes: list[str], times: FloatArray | None, problems: list[Problem]) -> None:

@@ -3,6 +3,11 @@
 CSV conventions follow R's ``write.csv``: text quoted, numbers unquoted, missing
 values as ``NA``, logicals as ``TRUE``/``FALSE``. Numbers are written at full
 precision (``repr``); whole numbers are written without a decimal point, as R does.
+
+A panel build (spec ``"split_to"`` on iData with several Time values) writes the same
+files with a ``Time`` column: after ``uCode`` in tables with one row per unit (every
+stage, ``results.csv``, ``screen_details.csv``), first in the others
+(``eff_weights.csv``, ``treat_details.csv``); rows run by Time, then as for one build.
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .data import Dataset, UnitData, parse_data, read_data_csv
+from .data import Dataset, UnitData, parse_data, read_data_csv, split_times
 from .errors import IndexInputError, Problem
 from .meta import IndexMeta, parse_meta, read_meta_csv
+from .panel import PanelDataset, PanelResult, run_panel
 from .pipeline import PipelineResult, run_pipeline
 from .spec import PipelineSpec, load_spec
 
@@ -62,6 +68,16 @@ def write_dataset(path: Path, data: Dataset) -> None:
     write_table(path, ["uCode", *data.codes], rows)
 
 
+def write_panel_dataset(path: Path, stage: PanelDataset) -> None:
+    """Write a stacked data set as ``uCode``, ``Time`` plus one column per code."""
+    data = stage.data
+    rows = (
+        (u, t, *row)
+        for u, t, row in zip(data.ucodes, stage.times.tolist(), data.values.tolist(), strict=True)
+    )
+    write_table(path, ["uCode", "Time", *data.codes], rows)
+
+
 def load_inputs(data_csv: str | Path, meta_csv: str | Path) -> tuple[IndexMeta, UnitData]:
     """Read and validate iMeta then iData."""
     for label, p in (("iData", data_csv), ("iMeta", meta_csv)):
@@ -77,18 +93,30 @@ def build_index(
     meta_csv: str | Path,
     spec_json: str | Path | PipelineSpec,
     out_dir: str | Path,
-) -> PipelineResult:
+) -> PipelineResult | PanelResult:
     """Run the pipeline and write ``<Stage>.csv`` files, results and details to ``out_dir``.
 
     Files: one CSV per stage (``Raw.csv`` and each step's data set), ``results.csv``
     and ``eff_weights.csv`` when the pipeline aggregates, ``treat_details.csv`` when it
-    treats, ``screen_details.csv`` when it screens.
+    treats, ``screen_details.csv`` when it screens. When the spec's ``split_to``
+    selects several time points, every time point is built (a :class:`PanelResult`)
+    and the files gain a ``Time`` column (see the module docstring).
     """
     meta, units = load_inputs(data_csv, meta_csv)
     spec = spec_json if isinstance(spec_json, PipelineSpec) else load_spec(spec_json)
-    result = run_pipeline(meta, units, spec)
-    write_outputs(result, Path(out_dir))
+    result = run_index(meta, units, spec)
+    if isinstance(result, PanelResult):
+        write_panel_outputs(result, Path(out_dir))
+    else:
+        write_outputs(result, Path(out_dir))
     return result
+
+
+def run_index(meta: IndexMeta, units: UnitData, spec: PipelineSpec) -> PipelineResult | PanelResult:
+    """A panel build when ``spec.split_to`` selects several time points, else one build."""
+    if spec.split_to is not None and len(split_times(units, spec.split_to)) > 1:
+        return run_panel(meta, units, spec)
+    return run_pipeline(meta, units, spec)
 
 
 def write_outputs(result: PipelineResult, out: Path) -> None:
@@ -104,6 +132,22 @@ def write_outputs(result: PipelineResult, out: Path) -> None:
         write_frame(out / "treat_details.csv", result.treat.details)
     if result.screen is not None:
         write_frame(out / "screen_details.csv", result.screen.summary)
+
+
+def write_panel_outputs(result: PanelResult, out: Path) -> None:
+    """Write every output file of a panel build into ``out`` (with ``Time`` columns)."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name in result.stage_names():
+        write_panel_dataset(out / f"{name}.csv", result.stage(name))
+    tables = {
+        "results": result.results(),
+        "eff_weights": result.effective_weights(),
+        "treat_details": result.per_time(lambda c: None if c.treat is None else c.treat.details),
+        "screen_details": result.per_time(lambda c: None if c.screen is None else c.screen.summary),
+    }
+    for name, table in tables.items():
+        if table is not None:
+            write_frame(out / f"{name}.csv", table)
 
 
 def read_reference(path: str | Path) -> pd.DataFrame:
@@ -125,7 +169,10 @@ __all__ = [
     "load_inputs",
     "read_reference",
     "run_from_files",
+    "run_index",
     "write_dataset",
     "write_frame",
     "write_outputs",
+    "write_panel_dataset",
+    "write_panel_outputs",
 ]

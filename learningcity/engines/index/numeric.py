@@ -4,7 +4,8 @@
   ``order``, ``factor`` levels) under an English locale: case-insensitive first, with
   lower case before upper case on ties. COINr's output column order (e.g. aggregates
   produced via ``tapply``) and its unit order (``order(uCode)``) depend on it.
-* :func:`skew` / :func:`kurt` are the e1071 "type 2" estimators COINr copies.
+* :func:`skew` / :func:`kurt` are the e1071 "type 2" estimators COINr copies
+  (:func:`skew_kurt` gives both at once).
 * :func:`rank_min` is ``rank(x, ties.method = "min", na.last = "keep")``.
 """
 
@@ -34,21 +35,34 @@ def as_float_array(values: Sequence[float] | FloatArray) -> FloatArray:
     return np.array(values, dtype=np.float64)
 
 
+def _centred(x: FloatArray, min_n: int) -> tuple[int, FloatArray, float] | None:
+    """``(n, x - mean, sum of squares)`` of the non-NaN values; ``None`` if degenerate."""
+    v = x[~np.isnan(x)]
+    n = v.size
+    if n < min_n:
+        return None
+    d = v - v.mean()
+    m2 = float(np.sum(d**2))
+    return None if m2 == 0.0 else (n, d, m2)
+
+
+def _skew_of(n: int, d: FloatArray, m2: float) -> float:
+    y = np.sqrt(n) * float(np.sum(d**3)) / m2**1.5
+    return float(y * np.sqrt(n * (n - 1)) / (n - 2))
+
+
+def _kurt_of(n: int, d: FloatArray, m2: float) -> float:
+    r = n * float(np.sum(d**4)) / m2**2
+    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+
+
 def skew(x: FloatArray) -> float:
     """Sample skewness, e1071 type 2 (Excel's SKEW); NaN values are dropped.
 
     Mirrors COINr ``skew(x, na.rm = TRUE)``: returns NaN with fewer than 3 points.
     """
-    v = x[~np.isnan(x)]
-    n = v.size
-    if n < 3:
-        return float("nan")
-    d = v - v.mean()
-    m2 = float(np.sum(d**2))
-    if m2 == 0.0:
-        return float("nan")
-    y = np.sqrt(n) * float(np.sum(d**3)) / m2**1.5
-    return float(y * np.sqrt(n * (n - 1)) / (n - 2))
+    c = _centred(x, 3)
+    return float("nan") if c is None else _skew_of(*c)
 
 
 def kurt(x: FloatArray) -> float:
@@ -56,16 +70,16 @@ def kurt(x: FloatArray) -> float:
 
     Mirrors COINr ``kurt(x, na.rm = TRUE)``: returns NaN with fewer than 4 points.
     """
-    v = x[~np.isnan(x)]
-    n = v.size
-    if n < 4:
-        return float("nan")
-    d = v - v.mean()
-    m2 = float(np.sum(d**2))
-    if m2 == 0.0:
-        return float("nan")
-    r = n * float(np.sum(d**4)) / m2**2
-    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+    c = _centred(x, 4)
+    return float("nan") if c is None else _kurt_of(*c)
+
+
+def skew_kurt(x: FloatArray) -> tuple[float, float]:
+    """``(skew(x), kurt(x))`` computed from one centring of the data (same values)."""
+    c = _centred(x, 3)
+    if c is None:
+        return float("nan"), float("nan")
+    return _skew_of(*c), (_kurt_of(*c) if c[0] >= 4 else float("nan"))
 
 
 def rank_min(x: FloatArray) -> FloatArray:

@@ -6,16 +6,17 @@ does (``Denominated``, ``Imputed``, ``Screened``, ``Treated``, ``Normalised``,
 in their own modules and work on numpy arrays; this module only translates the JSON
 parameters (COINr names) into calls.
 
-Panel data (several ``Time`` values) is built for one time point (``"Time"`` in the
-spec, default the latest), like one coin of a COINr purse; ``impute`` with
+Panel data (several ``Time`` values) is built here for one time point (``"Time"`` in
+the spec, default the latest), like one coin of a COINr purse; ``impute`` with
 ``f_i = "impute_panel"`` uses the whole panel (denominated if a ``denominate`` step came
-first) to fill that time point.
+first) to fill that time point. To build every time point (a purse, with global
+normalisation) see :mod:`learningcity.engines.index.panel`.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .aggregate import AGGREGATORS, LevelSpec, aggregate_level
-from .data import Dataset, UnitData
+from .data import Dataset, UnitData, split_times
 from .denominate import denomby_from_meta, denomby_from_spec, denominate
 from .errors import IndexInputError, Problem
 from .impute import impute_columns, impute_panel, impute_rows
@@ -90,12 +91,27 @@ class PipelineResult:
 
 
 @dataclass
-class _State:
+class CoinState:
+    """The state of one build (one coin) while its steps run."""
+
     meta: IndexMeta
     units: UnitData
     current: Dataset
     panel: PanelContext | None
     result: PipelineResult
+
+    def record(self, step: Step) -> None:
+        """Store the data set ``step`` just wrote."""
+        self.result.stages[step.stage] = self.current
+        self.result.units = self.units
+
+
+def start_state(
+    meta: IndexMeta, units: UnitData, spec: PipelineSpec, panel: PanelContext | None = None
+) -> CoinState:
+    """A build of ``units`` (one time point) at its ``Raw`` stage."""
+    result = PipelineResult(meta, units, {"Raw": units.raw}, spec)
+    return CoinState(meta, units, units.raw, panel, result)
 
 
 def run_pipeline(
@@ -108,17 +124,55 @@ def run_pipeline(
 
     If ``timings`` is given, the seconds spent in each stage are stored in it.
     """
-    units, panel = _select_time(units, spec.time)
-    result = PipelineResult(meta, units, {"Raw": units.raw}, spec)
-    state = _State(meta, units, units.raw, panel, result)
+    units, panel = _select_time(units, _chosen_time(units, spec))
+    _check_no_pooling(panel, spec)
+    state = start_state(meta, units, spec, panel)
     for step in spec.steps:
         start = time.perf_counter()
-        state.current = _RUNNERS[step.kind](state, step)
-        result.stages[step.stage] = state.current
-        result.units = state.units
+        state.current = STEP_RUNNERS[step.kind](state, step)
+        state.record(step)
         if timings is not None:
             timings[step.stage] = time.perf_counter() - start
-    return result
+    return state.result
+
+
+def _chosen_time(units: UnitData, spec: PipelineSpec) -> float | None:
+    """The ``Time`` to build: the spec's, or the only one ``split_to`` selects."""
+    if spec.split_to is None:
+        return spec.time
+    times = split_times(units, spec.split_to)
+    if len(times) > 1:
+        raise IndexInputError(
+            [
+                Problem(
+                    "pipeline spec: split_to",
+                    f"selects {len(times)} time points; build them with run_panel (CLI: "
+                    "index build), or replace 'split_to' by 'Time' to build one",
+                )
+            ]
+        )
+    return times[0] if times and units.is_panel else None
+
+
+def _check_no_pooling(panel: PanelContext | None, spec: PipelineSpec) -> None:
+    """Refuse global normalisation of one time point chosen from panel data.
+
+    Pooling the other time points only makes sense when they are built too (a purse).
+    """
+    if panel is None or spec.split_to is not None:
+        return
+    for step in spec.steps:
+        if step.kind == "normalise" and step.params.get("global") is True:
+            raise IndexInputError(
+                [
+                    Problem(
+                        step.where,
+                        "global normalisation pools every time point: build the panel "
+                        'with "split_to": "all" (one result per Time), or drop '
+                        "'global' to normalise this time point on its own",
+                    )
+                ]
+            )
 
 
 def _select_time(units: UnitData, time: float | None) -> tuple[UnitData, PanelContext | None]:
@@ -135,7 +189,7 @@ def _select_time(units: UnitData, time: float | None) -> tuple[UnitData, PanelCo
     return units.select_rows(mask), panel
 
 
-def _run_denominate(state: _State, step: Step) -> Dataset:
+def _run_denominate(state: CoinState, step: Step) -> Dataset:
     items = step.params.get("denomby")
     denomby = (
         denomby_from_meta(state.meta)
@@ -156,18 +210,19 @@ def _list_of_maps(value: Any, step: Step, name: str) -> list[Mapping[str, Any]]:
     return value
 
 
-def _run_impute(state: _State, step: Step) -> Dataset:
+def _run_impute(state: CoinState, step: Step) -> Dataset:
     p = step.params
     if p.get("disable"):
         return state.current
+    options = panel_imputation(step)
+    if options is not None:
+        return _impute_panel_step(state, step, options)
     f_i = str(p.get("f_i", "i_mean"))
     para = p.get("f_i_para") or {}
     if not isinstance(para, Mapping):
         raise IndexInputError([Problem(step.where, "'f_i_para' must be an object")])
     if f_i == "none":
         return state.current
-    if f_i == "impute_panel":
-        return _impute_panel_step(state, step, para)
     data = state.current
     if p.get("impute_by", "column") == "row":
         if p.get("use_group") is not None:
@@ -188,7 +243,7 @@ def _run_impute(state: _State, step: Step) -> Dataset:
     return data.with_values(values)
 
 
-def _group_column(state: _State, name: Any, f_i: str, step: Step) -> Sequence[str | None] | None:
+def _group_column(state: CoinState, name: Any, f_i: str, step: Step) -> Sequence[str | None] | None:
     if name is None:
         if f_i.endswith("_grp"):
             raise IndexInputError(
@@ -220,24 +275,29 @@ def _column_groups(
     return out
 
 
-def _impute_panel_step(state: _State, step: Step, para: Mapping[str, Any]) -> Dataset:
-    if state.panel is None:
-        raise IndexInputError(
-            [Problem(step.where, "impute_panel needs panel data (several Time values per unit)")]
-        )
+def panel_imputation(step: Step) -> tuple[str, int | None] | None:
+    """``(imp_type, max_time)`` if ``step`` imputes from other time points, else ``None``."""
+    p = step.params
+    if step.kind != "impute" or p.get("disable") or p.get("f_i") != "impute_panel":
+        return None
+    para = p.get("f_i_para") or {}
+    if not isinstance(para, Mapping):
+        raise IndexInputError([Problem(step.where, "'f_i_para' must be an object")])
     unknown = [k for k in para if k not in ("imp_type", "max_time")]
     if unknown:
         raise IndexInputError(
             [Problem(step.where, f"unknown f_i_para parameter(s) {', '.join(unknown)}")]
         )
     max_time = para.get("max_time")
-    imputed, _ = impute_panel(
-        state.panel.values,
-        state.panel.ucodes,
-        state.panel.times,
-        str(para.get("imp_type", "latest")),
-        None if max_time is None else int(max_time),
-    )
+    return str(para.get("imp_type", "latest")), None if max_time is None else int(max_time)
+
+
+def _impute_panel_step(state: CoinState, step: Step, options: tuple[str, int | None]) -> Dataset:
+    if state.panel is None:
+        raise IndexInputError(
+            [Problem(step.where, "impute_panel needs panel data (several Time values per unit)")]
+        )
+    imputed, _ = impute_panel(state.panel.values, state.panel.ucodes, state.panel.times, *options)
     chosen = state.units.times[0] if state.units.times is not None else None
     pos = {
         u: i
@@ -248,7 +308,7 @@ def _impute_panel_step(state: _State, step: Step, para: Mapping[str, Any]) -> Da
     return state.current.with_values(imputed[rows])
 
 
-def _run_screen(state: _State, step: Step) -> Dataset:
+def _run_screen(state: CoinState, step: Step) -> Dataset:
     p = step.params
     force = p.get("Force")
     res = screen_units(
@@ -324,7 +384,7 @@ def treat_specs_from_params(p: Mapping[str, Any], step: Step) -> TreatSpecs:
     return s
 
 
-def _run_treat(state: _State, step: Step) -> Dataset:
+def _run_treat(state: CoinState, step: Step) -> Dataset:
     p = step.params
     if p.get("disable"):
         return state.current
@@ -374,18 +434,43 @@ def norm_specs_from_params(
     return spec, indiv
 
 
-def _run_normalise(state: _State, step: Step) -> Dataset:
+def _run_normalise(state: CoinState, step: Step) -> Dataset:
+    return normalise_step(state.meta, state.current, step)
+
+
+def normalise_step(meta: IndexMeta, data: Dataset, step: Step, pooled: bool = False) -> Dataset:
+    """Run a normalise step on ``data``.
+
+    ``pooled``: ``data`` stacks several time points (COINr ``Normalise.purse`` with
+    ``global = TRUE``), so parameters are computed over all of them. COINr 1.1.14 then
+    normalises the stacked data frame directly, which cannot read parameters from iMeta;
+    a reference unit (``n_dist2ref``) would be ambiguous across time points.
+    """
     p = step.params
-    data = state.current
-    spec, indiv = norm_specs_from_params(p, state.meta, data.codes, step.where)
+    if pooled and p.get("f_n_para") == "use_iMeta":
+        raise IndexInputError([Problem(step.where, POOLED_USE_IMETA)])
+    spec, indiv = norm_specs_from_params(p, meta, data.codes, step.where)
+    if pooled and any(s.f_n == "n_dist2ref" for s in (spec, *indiv.values())):
+        raise IndexInputError([Problem(step.where, POOLED_DIST2REF)])
     dirs = dict(p.get("directions") or {})
     bad = [c for c, d in dirs.items() if c not in data.codes or d not in (1, -1)]
     if bad:
         raise IndexInputError(
             [Problem(step.where, f"directions: bad entries for {', '.join(map(str, bad))}")]
         )
-    directions = [float(dirs.get(c, state.meta.direction(c))) for c in data.codes]
+    directions = [float(dirs.get(c, meta.direction(c))) for c in data.codes]
     return normalise(data, directions, spec, indiv)
+
+
+POOLED_USE_IMETA = (
+    "f_n_para 'use_iMeta' is not available with global normalisation (COINr 1.1.14 "
+    'normalises the pooled time points without iMeta parameters); set "global": false '
+    "(fixed iMeta parameters give comparable scores across years anyway) or give f_n_para"
+)
+POOLED_DIST2REF = (
+    "n_dist2ref is not available with global normalisation: the reference unit appears "
+    'once per time point; set "global": false or choose another method'
+)
 
 
 def _per_level(value: Any, n: int, name: str, step: Step) -> list[Any]:
@@ -463,7 +548,7 @@ def _resolve_weights(
     )
 
 
-def _run_aggregate(state: _State, step: Step) -> Dataset:
+def _run_aggregate(state: CoinState, step: Step) -> Dataset:
     specs, ws = level_specs_from_params(step.params, state.meta, state.current, step)
     data = state.current
     used: WeightMap = {}
@@ -480,7 +565,7 @@ def _run_aggregate(state: _State, step: Step) -> Dataset:
     return data
 
 
-_RUNNERS = {
+STEP_RUNNERS: dict[str, Callable[[CoinState, Step], Dataset]] = {
     "denominate": _run_denominate,
     "impute": _run_impute,
     "screen": _run_screen,

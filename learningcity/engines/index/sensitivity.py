@@ -215,7 +215,8 @@ def _combo_spec(spec: PipelineSpec, f_i: str, winmax: int, norm: Mapping[str, An
     if "normalise" not in kinds:
         add("treat", {"winmax": winmax})
         add("normalise", dict(norm))
-    return PipelineSpec(tuple(steps))
+    # Same time point(s) as the nominal run (panel data is built for one Time).
+    return PipelineSpec(tuple(steps), time=spec.time, split_to=spec.split_to)
 
 
 def _level_plan(meta: IndexMeta) -> list[list[tuple[str, list[str]]]]:

@@ -3,7 +3,9 @@
 A pipeline is ``{"steps": [{"step": "impute", "f_i": "i_mean_grp", ...}, ...]}`` with
 COINr's method and parameter names. Optional top-level keys: ``"results"`` (COINr
 ``get_results`` options: ``tab_type``, ``order_by``, ``nround``, ``use``), ``"Time"``
-(which time point of panel data to build) and ``"sensitivity"`` (see
+(which time point of panel data to build), ``"split_to"`` (COINr ``new_coin(split_to)``:
+``"all"`` or a list of Time values; builds one index per time point, see
+:mod:`learningcity.engines.index.panel`) and ``"sensitivity"`` (see
 :mod:`learningcity.engines.index.sensitivity`).
 
 Unknown steps, methods and parameters are refused with an
@@ -13,6 +15,7 @@ Unknown steps, methods and parameters are refused with an
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +51,7 @@ STEP_PARAMETERS: dict[str, tuple[str, ...]] = {
         "combine_treat",
         "disable",
     ),
-    "normalise": ("f_n", "f_n_para", "indiv_specs", "directions"),
+    "normalise": ("f_n", "f_n_para", "indiv_specs", "directions", "global"),
     "aggregate": ("f_ag", "f_ag_para", "w", "dat_thresh", "by_df"),
 }
 STAGE_NAMES: dict[str, str] = {
@@ -59,8 +62,17 @@ STAGE_NAMES: dict[str, str] = {
     "normalise": "Normalised",
     "aggregate": "Aggregated",
 }
-TOP_LEVEL_KEYS = ("steps", "results", "Time", "sensitivity")
+TOP_LEVEL_KEYS = ("steps", "results", "Time", "split_to", "sensitivity")
 RESULTS_KEYS = ("tab_type", "order_by", "nround", "use")
+GLOBAL_ONLY_NORMALISE = (
+    "'global' is a parameter of normalise only: as in COINr 1.1.14 (Treat.purse, "
+    "Impute.purse, ...), other steps run on each time point separately; to fill gaps "
+    "from a unit's other time points use impute with f_i 'impute_panel'"
+)
+
+
+SplitTo = str | tuple[float, ...]
+"""``"all"`` or the Time values to build, as COINr's ``new_coin(split_to = ...)``."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +102,7 @@ class PipelineSpec:
     results: Mapping[str, Any] = field(default_factory=dict)
     time: float | None = None
     sensitivity: Mapping[str, Any] = field(default_factory=dict)
+    split_to: SplitTo | None = None
 
 
 def load_spec(path: str | Path) -> PipelineSpec:
@@ -109,7 +122,9 @@ def parse_spec(raw: Any) -> PipelineSpec:
         raise IndexInputError([Problem("pipeline spec", "must be an object with a 'steps' list")])
     problems: list[Problem] = [
         Problem(
-            "pipeline spec", f"unknown top-level key '{k}' (accepted: {', '.join(TOP_LEVEL_KEYS)})"
+            "pipeline spec",
+            f"unknown top-level key '{k}' (accepted: {', '.join(TOP_LEVEL_KEYS)})"
+            + ('; to build every time point use "split_to": "all"' if k == "panel" else ""),
         )
         for k in raw
         if k not in TOP_LEVEL_KEYS
@@ -121,8 +136,16 @@ def parse_spec(raw: Any) -> PipelineSpec:
         results = {}
     _check_results(results, problems)
     time = raw.get("Time")
-    if time is not None and (isinstance(time, bool) or not isinstance(time, int | float)):
+    if time is not None and not _is_number(time):
         problems.append(Problem("pipeline spec", "'Time' must be a number"))
+    split_to = _parse_split_to(raw.get("split_to"), problems)
+    if split_to is not None and time is not None:
+        problems.append(
+            Problem(
+                "pipeline spec",
+                "use either 'Time' (build one time point) or 'split_to' (build several), not both",
+            )
+        )
     sens = raw.get("sensitivity") or {}
     if not isinstance(sens, Mapping):
         problems.append(Problem("pipeline spec", "'sensitivity' must be an object"))
@@ -134,7 +157,30 @@ def parse_spec(raw: Any) -> PipelineSpec:
         dict(results),
         float(time) if time is not None else None,
         dict(sens),
+        split_to,
     )
+
+
+def _is_number(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
+
+
+def _parse_split_to(value: Any, problems: list[Problem]) -> SplitTo | None:
+    """COINr ``split_to``: ``"all"`` or a non-empty list of distinct Time values."""
+    if value is None:
+        return None
+    if value == "all":
+        return "all"
+    if not isinstance(value, list) or not value or not all(_is_number(v) for v in value):
+        problems.append(
+            Problem("pipeline spec", "'split_to' must be \"all\" or a list of Time values")
+        )
+        return None
+    times = tuple(float(v) for v in value)
+    if len(set(times)) != len(times):
+        problems.append(Problem("pipeline spec", "'split_to' lists a Time value twice"))
+        return None
+    return times
 
 
 def _parse_step(pos: int, raw: Any, problems: list[Problem]) -> Step | None:
@@ -153,7 +199,9 @@ def _parse_step(pos: int, raw: Any, problems: list[Problem]) -> Step | None:
     params = {k: v for k, v in raw.items() if k != "step"}
     step = Step(kind, params, pos)
     for key in params:
-        if key not in STEP_PARAMETERS[kind]:
+        if key == "global" and kind != "normalise":
+            problems.append(Problem(step.where, GLOBAL_ONLY_NORMALISE))
+        elif key not in STEP_PARAMETERS[kind]:
             problems.append(
                 Problem(
                     step.where,
@@ -192,6 +240,8 @@ def _check_methods(step: Step, problems: list[Problem]) -> None:
             _one_of(step, "f2", F2_METHODS, problems, gs.get("f2"))
             _one_of(step, "f_pass", F_PASS_METHODS, problems, gs.get("f_pass"))
     elif step.kind == "normalise":
+        if not isinstance(p.get("global", False), bool):
+            problems.append(Problem(step.where, "'global' must be true or false"))
         f_n = p.get("f_n")
         if f_n is not None and f_n not in NORMALISERS:
             problems.append(

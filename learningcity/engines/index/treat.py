@@ -30,7 +30,7 @@ import pandas as pd
 
 from .data import Dataset
 from .errors import IndexInputError, Problem
-from .numeric import FloatArray, kurt, skew
+from .numeric import FloatArray, skew, skew_kurt
 
 F1_METHODS = ("winsorise",)
 F2_METHODS = ("log_CT", "log_CT_plus", "log_CT_orig", "log_GII", "boxcox", "none")
@@ -73,7 +73,7 @@ def check_skew_kurt(
     x: FloatArray, skew_thresh: float = 2.0, kurt_thresh: float = 3.5
 ) -> tuple[TriBool, float, float]:
     """COINr ``check_SkewKurt``: (pass, skew, kurtosis) with R's NA logic."""
-    sk, kt = skew(x), kurt(x)
+    sk, kt = skew_kurt(x)
     a: TriBool = None if np.isnan(sk) else bool(abs(sk) < skew_thresh)
     b: TriBool = None if np.isnan(kt) else bool(kt < kurt_thresh)
     if a is True or b is True:
@@ -92,7 +92,7 @@ def winsorise(
 ) -> tuple[FloatArray, int, list[str]]:
     """COINr ``winsorise()``: returns (values, nwin, per-point labels winhi/winlo/'')."""
     x = x.copy()
-    passing, _, _ = check_skew_kurt(x, skew_thresh, kurt_thresh)
+    passing, sk, _ = check_skew_kurt(x, skew_thresh, kurt_thresh)
     imax: np.ndarray = np.empty(0, dtype=np.intp)
     imin: np.ndarray = np.empty(0, dtype=np.intp)
     nwin = 0
@@ -101,8 +101,7 @@ def winsorise(
         return winmax is None or nwin < winmax
 
     while _r_or(_r_not(passing), force_win) and below():
-        sk = skew(x)
-        if np.isnan(sk):
+        if np.isnan(sk):  # sk: skew of the current x, from the last check
             raise _TreatFailure("skew is undefined")
         if sk >= 0:
             imax = np.flatnonzero(x == np.nanmax(x))
@@ -111,7 +110,7 @@ def winsorise(
             imin = np.flatnonzero(x == np.nanmin(x))
             x[imin] = _next_extreme(x, imin, np.nanmin, np.inf)
         nwin = imax.size + imin.size
-        passing, _, _ = check_skew_kurt(x, skew_thresh, kurt_thresh)
+        passing, sk, _ = check_skew_kurt(x, skew_thresh, kurt_thresh)
     labels = [""] * x.size
     for i in imax:
         labels[i] = "winhi"
