@@ -7,7 +7,7 @@ from learningcity.core.models import City
 from learningcity.core.permissions import AnyUser
 from learningcity.core.tenancy import for_city
 
-from .models import Provider, ProviderMembership
+from .models import LearningSite, Provider, ProviderMembership
 
 
 def is_provider_staff(user: AnyUser, provider: Provider) -> bool:
@@ -31,3 +31,11 @@ def managed_providers(user: AnyUser, city: City) -> "QuerySet[Provider]":
     if not user.is_authenticated:
         return providers.none()
     return providers.filter(memberships__user=user)
+
+
+def can_manage_site(user: AnyUser, site: LearningSite) -> bool:
+    """A provider's place is its staff's (and the city coordinators'); a place shared by
+    the whole city is the coordinators' alone."""
+    if site.provider is not None:
+        return can_manage_provider(user, site.provider)
+    return core_permissions.can_manage_city(user, site.city)

@@ -23,6 +23,7 @@ from . import permissions, services
 from .forms import DistrictForm, EraseAccountForm, LoginForm, ProfileForm, SignUpForm
 from .http import PageNotFound
 from .models import AuditEvent, City, District, UnescoRegion
+from .navigation import Link, links_for
 from .tenancy import for_city, get_city, get_in_city
 
 
@@ -65,6 +66,7 @@ def city_home(request: HttpRequest, city_slug: str) -> HttpResponse:
             "city": city,
             "districts": districts,
             "can_manage": permissions.can_manage_city(request.user, city),
+            "sections": links_for("city", request.user, city),
             "map_points": [
                 {"name": d.name, "lat": d.latitude, "lng": d.longitude} for d in districts
             ],
@@ -82,6 +84,7 @@ def city_manage(request: HttpRequest, city_slug: str) -> HttpResponse:
         {
             "city": city,
             "districts": list(for_city(District, city)),
+            "sections": links_for("desk", request.user, city),
             "events": list(for_city(AuditEvent, city).select_related("actor")[:20]),
         },
     )
@@ -137,8 +140,20 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registration/profile.html",
-        {"form": form, "coordinated": permissions.coordinated_cities(request.user)},
+        {
+            "form": form,
+            "coordinated": permissions.coordinated_cities(request.user),
+            "sections": _account_links(request.user),
+        },
     )
+
+
+def _account_links(user: Any) -> list[tuple[City, list[Link]]]:
+    """Per city the person belongs to (home city or coordinated), the apps' links."""
+    cities = {city.pk: city for city in permissions.coordinated_cities(user)}
+    if user.home_city is not None:
+        cities.setdefault(user.home_city.pk, user.home_city)
+    return [(city, links_for("account", user, city)) for city in cities.values()]
 
 
 @login_required
