@@ -24,6 +24,20 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
 
 
+# Path segments the platform uses itself; a city may not take one as its slug.
+RESERVED_SLUGS = frozenset(
+    {"accounts", "admin", "api", "healthz", "i18n", "jsi18n", "media", "network", "static"}
+)
+
+
+def validate_city_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(value)s” is used by the platform itself; choose another address name."),
+            params={"value": value},
+        )
+
+
 def validate_language_list(value: object) -> None:
     if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
         raise ValidationError(_("Languages must be a list of language codes."))
@@ -32,7 +46,9 @@ def validate_language_list(value: object) -> None:
 class City(models.Model):
     """A member learning city: the tenant every city-scoped record belongs to."""
 
-    slug = models.SlugField(_("address name"), max_length=60, unique=True)
+    slug = models.SlugField(
+        _("address name"), max_length=60, unique=True, validators=[validate_city_slug]
+    )
     name = models.CharField(_("name"), max_length=120)
     country = models.CharField(_("country"), max_length=80)
     country_code = models.CharField(_("country code"), max_length=2, help_text="ISO 3166-1")

@@ -13,7 +13,8 @@ from django.utils.functional import Promise
 from .models import City
 from .permissions import AnyUser
 
-Place = Literal["city", "desk", "account"]
+# "network" sections belong to the network space and take no city.
+Place = Literal["city", "desk", "account", "network"]
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Section:
     label: str | Promise
     url_name: str
     description: str | Promise = ""
-    visible: Callable[[AnyUser, City], bool] | None = None
+    visible: Callable[[AnyUser, City | None], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -40,13 +41,10 @@ def register_section(section: Section) -> None:
         _SECTIONS.append(section)
 
 
-def links_for(place: Place, user: AnyUser, city: City) -> list[Link]:
+def links_for(place: Place, user: AnyUser, city: City | None = None) -> list[Link]:
+    args = [city.slug] if city is not None else []
     return [
-        Link(
-            str(section.label),
-            reverse(section.url_name, args=[city.slug]),
-            str(section.description),
-        )
+        Link(str(section.label), reverse(section.url_name, args=args), str(section.description))
         for section in _SECTIONS
         if section.place == place and (section.visible is None or section.visible(user, city))
     ]

@@ -15,11 +15,6 @@ from .models import City
 
 M = TypeVar("M", bound=models.Model)
 
-# Path segments used by the platform itself; a city may not take one as its slug.
-RESERVED_SLUGS = frozenset(
-    {"accounts", "admin", "api", "healthz", "i18n", "media", "network", "static", "jsi18n"}
-)
-
 
 def tenant_field(model: type[models.Model]) -> str:
     return getattr(model, "tenant_field", "city")

@@ -48,6 +48,7 @@ def network(request: HttpRequest) -> HttpResponse:
             "cities": cities,
             "by_region": [(label, group) for label, group in by_region if group],
             "country_count": len(countries),
+            "sections": links_for("network", request.user),
             "map_points": [
                 {"name": c.name, "lat": c.latitude, "lng": c.longitude, "url": f"/{c.slug}/"}
                 for c in cities

@@ -119,3 +119,14 @@ def test_more_people_with_disabilities_than_people_is_refused(city_a, coordinato
     response = client_for(coordinator_a).post("/alpha/manage/districts/centre/", data)
     assert response.status_code == 200
     assert "cannot outnumber" in response.content.decode()
+
+
+def test_a_city_cannot_take_an_address_the_platform_uses(db):
+    from django.core.exceptions import ValidationError
+
+    from tests.conftest import make_city
+
+    city = make_city("somewhere")
+    city.slug = "network"
+    with pytest.raises(ValidationError):
+        city.full_clean()

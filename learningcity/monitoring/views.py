@@ -1,0 +1,384 @@
+"""A city's monitoring pages (``/<city-slug>/monitoring/...``).
+
+Views stay thin: the access check first (``monitoring.permissions``), then a query
+helper or a service, then the template."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from learningcity.core.models import City
+from learningcity.core.permissions import require
+from learningcity.core.tenancy import for_city, get_city
+
+from . import dashboards, exports, permissions, queries, services
+from .derived import DERIVED, derived_values
+from .forms import (
+    ImportFrameworkForm,
+    ImportValuesForm,
+    NewIndicatorForm,
+    NodeForm,
+    ValidateForm,
+    ValueForm,
+    recent_years,
+)
+from .http import (
+    csv_response,
+    form_data,
+    framework_or_404,
+    imeta_response,
+    node_or_404,
+    xlsx_response,
+)
+from .models import Framework, FrameworkNode, IndicatorValue, NodeType, ValueStatus
+from .problems import InvalidInput
+
+
+def show_problems(form: Form, error: InvalidInput) -> None:
+    """List a service's problems in the form's error summary."""
+    for problem in error.problems:
+        form.add_error(None, str(problem))
+
+
+# ---- public pages ----------------------------------------------------------------
+
+
+@require_GET
+def city(request: HttpRequest, city_slug: str) -> HttpResponse:
+    city = get_city(city_slug)
+    run = queries.latest_run()
+    dashboard = dashboards.city_dashboard(city, run) if run else None
+    return render(
+        request,
+        "monitoring/city.html",
+        {
+            "city": city,
+            "run": run,
+            "dashboard": dashboard,
+            "can_enter": permissions.can_enter_values(request.user, city),
+        },
+    )
+
+
+def _main_framework(city: City) -> Framework | None:
+    """The default framework as this city sees it (with its local indicators)."""
+    default = queries.default_framework()
+    if default is None:
+        return None
+    return queries.extension_of(city, default) or default
+
+
+@require_GET
+def indicator(request: HttpRequest, city_slug: str, code: str) -> HttpResponse:
+    city = get_city(city_slug)
+    drafts = permissions.can_see_drafts(request.user, city)
+    page = dashboards.indicator_page(
+        city,
+        code,
+        years=recent_years(),
+        values_visible=drafts or permissions.can_see_values(request.user, city),
+        include_drafts=drafts,
+    )
+    return render(
+        request, "monitoring/indicator.html", {"city": city, "page": page, "can_enter": drafts}
+    )
+
+
+@require_GET
+def derived(request: HttpRequest, city_slug: str) -> HttpResponse:
+    city = get_city(city_slug)
+    years = recent_years()
+    available = [key for key, item in DERIVED.items() if item.available]
+    found = derived_values(city, available, years)
+    rows = [(item, [found.get((key, year)) for year in years]) for key, item in DERIVED.items()]
+    return render(request, "monitoring/derived.html", {"city": city, "years": years, "rows": rows})
+
+
+@require_GET
+def framework(request: HttpRequest, city_slug: str) -> HttpResponse:
+    city = get_city(city_slug)
+    main = _main_framework(city)
+    own = list(queries.city_frameworks(city).filter(base__isnull=True))
+    nodes = queries.effective_nodes(main) if main else []
+    return render(
+        request,
+        "monitoring/framework.html",
+        {
+            "city": city,
+            "framework": main,
+            "tree": queries.build_tree(nodes, main.pk if main and main.base_id else None),
+            "own_frameworks": own,
+            "can_edit": permissions.can_enter_values(request.user, city),
+            "export_url": "monitoring:framework_imeta",
+        },
+    )
+
+
+@require_GET
+def framework_imeta(request: HttpRequest, city_slug: str) -> HttpResponse:
+    city = get_city(city_slug)
+    main = _main_framework(city)
+    if main is None:
+        return redirect("monitoring:framework", city_slug=city.slug)
+    return imeta_response(queries.effective_rows(main), f"{city.slug}-{main.slug}-iMeta.csv")
+
+
+@require_GET
+def own_framework(request: HttpRequest, city_slug: str, slug: str) -> HttpResponse:
+    city = get_city(city_slug)
+    found = framework_or_404(queries.city_frameworks(city).filter(base__isnull=True), slug)
+    nodes = queries.effective_nodes(found)
+    return render(
+        request,
+        "monitoring/framework.html",
+        {
+            "city": city,
+            "framework": found,
+            "tree": queries.build_tree(nodes),
+            "can_edit": False,
+            "standalone": True,
+        },
+    )
+
+
+@require_GET
+def own_framework_imeta(request: HttpRequest, city_slug: str, slug: str) -> HttpResponse:
+    city = get_city(city_slug)
+    found = framework_or_404(queries.city_frameworks(city).filter(base__isnull=True), slug)
+    return imeta_response(queries.effective_rows(found), f"{city.slug}-{found.slug}-iMeta.csv")
+
+
+# ---- coordinators: the framework -------------------------------------------------
+
+
+@login_required
+def framework_add(request: HttpRequest, city_slug: str) -> HttpResponse:
+    city = get_city(city_slug)
+    require(permissions.can_enter_values(request.user, city))
+    base = queries.default_framework()
+    if base is None:
+        return redirect("monitoring:framework", city_slug=city.slug)
+    main = queries.extension_of(city, base) or base
+    features = [
+        node
+        for node in queries.effective_nodes(main)
+        if node.type == NodeType.AGGREGATE and node.level == 2
+    ]
+    form = NewIndicatorForm(*form_data(request), features=features)
+    if request.method == "POST" and form.is_valid():
+        try:
+            extension = services.extend_framework(actor=request.user, city=city, base=base)  # type: ignore[arg-type]
+            node = services.add_indicator(
+                actor=request.user,  # type: ignore[arg-type]
+                framework=extension,
+                parent=form.cleaned_data["parent"],
+                fields=form.node_fields(),
+            )
+        except InvalidInput as error:
+            show_problems(form, error)
+        else:
+            messages.success(request, _("Local indicator %(code)s added.") % {"code": node.code})
+            return redirect("monitoring:framework", city_slug=city.slug)
+    return render(request, "monitoring/indicator_add.html", {"city": city, "form": form})
+
+
+@login_required
+def framework_edit(request: HttpRequest, city_slug: str, code: str) -> HttpResponse:
+    city = get_city(city_slug)
+    require(permissions.can_enter_values(request.user, city))
+    node = node_or_404(
+        FrameworkNode.objects.filter(framework__in=queries.city_frameworks(city)), code
+    )
+    return edit_node_page(
+        request,
+        node,
+        {"city": city},
+        redirect_to=("monitoring:framework", {"city_slug": city.slug}),
+    )
+
+
+def edit_node_page(
+    request: HttpRequest,
+    node: FrameworkNode,
+    context: dict[str, Any],
+    redirect_to: tuple[str, dict[str, str]],
+) -> HttpResponse:
+    form = NodeForm(*form_data(request), instance=FrameworkNode.objects.get(pk=node.pk))
+    if request.method == "POST" and form.is_valid():
+        services.update_node(
+            actor=request.user,  # type: ignore[arg-type]
+            node=node,
+            changes={name: form.cleaned_data[name] for name in form.changed_data},
+        )
+        messages.success(request, _("Saved."))
+        return redirect(reverse(redirect_to[0], kwargs=redirect_to[1]))
+    return render(request, "monitoring/node_edit.html", {**context, "node": node, "form": form})
+
+
+@login_required
+def framework_import(request: HttpRequest, city_slug: str) -> HttpResponse:
+    city = get_city(city_slug)
+    require(permissions.can_enter_values(request.user, city))
+    form = ImportFrameworkForm(*form_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            imported = services.import_framework(
+                actor=request.user,  # type: ignore[arg-type]
+                content=form.cleaned_data["file"].read(),
+                name=form.cleaned_data["name"],
+                slug=form.cleaned_data["slug"],
+                city=city,
+            )
+        except InvalidInput as error:
+            show_problems(form, error)
+        else:
+            messages.success(request, _("Framework imported."))
+            return redirect("monitoring:own_framework", city_slug=city.slug, slug=imported.slug)
+    return render(request, "monitoring/framework_import.html", {"city": city, "form": form})
+
+
+# ---- coordinators: values --------------------------------------------------------
+
+
+@login_required
+def data(request: HttpRequest, city_slug: str) -> HttpResponse:
+    city = get_city(city_slug)
+    require(permissions.can_enter_values(request.user, city))
+    stored = queries.values_for_city(city, include_drafts=True)
+    years = sorted({*recent_years(), *stored.values_list("year", flat=True).order_by().distinct()})[
+        -6:
+    ]
+    indicators = queries.entry_indicators(city)
+    values = {(value.indicator_id, value.year): value for value in stored.filter(year__in=years)}
+    rows = [(node, [(year, values.get((node.pk, year))) for year in years]) for node in indicators]
+    drafts = for_city(IndicatorValue, city).filter(status=ValueStatus.DRAFT).count()
+    return render(
+        request,
+        "monitoring/data.html",
+        {"city": city, "years": years, "rows": rows, "drafts": drafts},
+    )
+
+
+@login_required
+def value_entry(request: HttpRequest, city_slug: str) -> HttpResponse:
+    city = get_city(city_slug)
+    require(permissions.can_enter_values(request.user, city))
+    indicators = queries.entry_indicators(city)
+    form = ValueForm(
+        *form_data(request), indicators=indicators, initial=_entry_initial(request, city)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_value(
+                actor=request.user,  # type: ignore[arg-type]
+                city=city,
+                **form.cleaned_data,
+            )
+        except InvalidInput as error:
+            show_problems(form, error)
+        else:
+            messages.success(request, _("Value saved."))
+            return redirect("monitoring:data", city_slug=city.slug)
+    return render(request, "monitoring/value_entry.html", {"city": city, "form": form})
+
+
+def _entry_initial(request: HttpRequest, city: City) -> dict[str, Any]:
+    """Prefill from ``?indicator=<id>&year=<year>``, with the stored value if any."""
+    initial: dict[str, Any] = {"status": ValueStatus.DRAFT}
+    indicator_id, year = request.GET.get("indicator", ""), request.GET.get("year", "")
+    if not (indicator_id.isdigit() and year.isdigit()):
+        return initial
+    initial.update(indicator=int(indicator_id), year=int(year))
+    stored = for_city(IndicatorValue, city).filter(indicator_id=int(indicator_id), year=int(year))
+    existing = stored.first()
+    if existing is not None:
+        initial.update(
+            value=existing.value, source=existing.source, note=existing.note, status=existing.status
+        )
+    return initial
+
+
+@login_required
+def validate(request: HttpRequest, city_slug: str) -> HttpResponse:
+    city = get_city(city_slug)
+    require(permissions.can_enter_values(request.user, city))
+    drafts = list(
+        for_city(IndicatorValue, city)
+        .filter(status=ValueStatus.DRAFT)
+        .select_related("indicator", "entered_by")
+        .order_by("year", "indicator__position")
+    )
+    form = ValidateForm(
+        *form_data(request), choices=[(str(value.pk), str(value)) for value in drafts]
+    )
+    if request.method == "POST" and form.is_valid():
+        count = services.validate_values(
+            actor=request.user,  # type: ignore[arg-type]
+            city=city,
+            value_ids=[int(pk) for pk in form.cleaned_data["values"]],
+        )
+        messages.success(request, _("%(count)s values validated.") % {"count": count})
+        return redirect("monitoring:data", city_slug=city.slug)
+    return render(
+        request, "monitoring/validate.html", {"city": city, "form": form, "drafts": drafts}
+    )
+
+
+@login_required
+def import_values(request: HttpRequest, city_slug: str) -> HttpResponse:
+    city = get_city(city_slug)
+    require(permissions.can_enter_values(request.user, city))
+    choices = {str(f.pk): f for f in queries.frameworks_for_city(city)}
+    form = ImportValuesForm(
+        *form_data(request),
+        framework_choices=[(pk, f.name) for pk, f in choices.items()],
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            summary = services.import_values(
+                actor=request.user,  # type: ignore[arg-type]
+                city=city,
+                framework=choices[form.cleaned_data["framework"]],
+                content=upload.read(),
+                filename=upload.name,
+                status=form.cleaned_data["status"],
+                source=form.cleaned_data["source"],
+                default_year=form.cleaned_data["year"],
+            )
+        except InvalidInput as error:
+            show_problems(form, error)
+        else:
+            messages.success(
+                request,
+                _("Imported: %(created)s new values, %(updated)s changed.")
+                % {"created": summary.created, "updated": summary.updated},
+            )
+            return redirect("monitoring:data", city_slug=city.slug)
+    return render(request, "monitoring/import_values.html", {"city": city, "form": form})
+
+
+@login_required
+@require_GET
+def export_values(request: HttpRequest, city_slug: str, fmt: str) -> HttpResponse:
+    city = get_city(city_slug)
+    require(permissions.can_see_values(request.user, city))
+    values = list(
+        queries.values_for_city(
+            city, include_drafts=permissions.can_see_drafts(request.user, city)
+        ).order_by("indicator__framework_id", "indicator__position", "year")
+    )
+    idata = exports.idata_rows(city, values)
+    name = f"{city.slug}-indicator-values"
+    if fmt == "xlsx":
+        return xlsx_response(
+            [("iData", idata), (_("Provenance"), exports.provenance_rows(values))], f"{name}.xlsx"
+        )
+    return csv_response(idata, f"{name}.csv")
