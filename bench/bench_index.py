@@ -1,11 +1,12 @@
 """Benchmark of the index engine on deterministic synthetic data.
 
-Run with ``python bench/bench_index.py [--repeat 30] [--sa-n 1024] [--years 5]``.
+Run with ``python bench/bench_index.py [--repeat 30] [--sa-n 1024] [--years 5] [--panel-sa-n 256]``.
 Generates 1,000 units x 42 indicators in a 4-level tree (42 indicators -> 7 pillars ->
 3 sub-indices -> index), with groups, denominators and ~3 % missing values, then times
 every stage of the example pipeline (median and p95 over repeats), the same pipeline
-as a panel build over ``--years`` time points (global normalisation, COINr purse) and
-the uncertainty/sensitivity analysis (N base samples, 5 inputs, N x 7 runs).
+as a panel build over ``--years`` time points (global normalisation, COINr purse),
+the uncertainty/sensitivity analysis (N base samples, 5 inputs, N x 7 runs) and the
+same analysis of the panel's latest year (every alternative built as a panel).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,16 +37,15 @@ N_UNITS = 1000
 PILLARS = 7
 PER_PILLAR = 6
 SUBINDEX = (("S1", 3), ("S2", 2), ("S3", 2))
-SPEC = {
-    "steps": [
-        {"step": "denominate"},
-        {"step": "impute", "f_i": "i_mean_grp", "use_group": "Region"},
-        {"step": "screen", "dat_thresh": 0.9, "unit_screen": "byNA"},
-        {"step": "treat", "winmax": 5},
-        {"step": "normalise", "f_n": "n_minmax", "f_n_para": [0, 100]},
-        {"step": "aggregate", "f_ag": "a_amean"},
-    ]
-}
+STEPS: list[dict[str, Any]] = [
+    {"step": "denominate"},
+    {"step": "impute", "f_i": "i_mean_grp", "use_group": "Region"},
+    {"step": "screen", "dat_thresh": 0.9, "unit_screen": "byNA"},
+    {"step": "treat", "winmax": 5},
+    {"step": "normalise", "f_n": "n_minmax", "f_n_para": [0, 100]},
+    {"step": "aggregate", "f_ag": "a_amean"},
+]
+SPEC = {"steps": STEPS}
 
 
 def synthetic_meta() -> pd.DataFrame:
@@ -144,9 +145,7 @@ def synthetic_data(seed: int = 42) -> pd.DataFrame:
 
 PANEL_SPEC = {
     "split_to": "all",
-    "steps": [
-        {**step, "global": True} if step["step"] == "normalise" else step for step in SPEC["steps"]
-    ],
+    "steps": [{**step, "global": True} if step["step"] == "normalise" else step for step in STEPS],
 }
 
 
@@ -182,9 +181,21 @@ def _time_panel(meta: IndexMeta, years: int, repeat: int) -> None:
         f"panel, {N_UNITS} units x {PILLARS * PER_PILLAR} indicators x {years} time points, "
         f"global normalisation, {repeat} repeats"
     )
-    for k, v in per_stage.items():
-        print(f"  {k:<12} {_summary(v)}")
+    for stage, seconds in per_stage.items():
+        print(f"  {stage:<12} {_summary(seconds)}")
     print(f"  {'TOTAL':<12} {_summary(totals)}")
+
+
+def _time_panel_sensitivity(meta: IndexMeta, years: int, n: int) -> None:
+    """The uncertainty analysis of a panel's latest year: every alternative is built as
+    a panel (global normalisation over all years), as for a monitoring index run."""
+    units = parse_data(synthetic_panel(years), meta)
+    start = time.perf_counter()
+    res = run_sensitivity(meta, units, parse_spec(PANEL_SPEC), n=n, seed=1)
+    elapsed = time.perf_counter() - start
+    print(
+        f"panel sensitivity, {years} time points, N = {n}, {res.n_runs} runs: {_summary([elapsed])}"
+    )
 
 
 def _summary(values: list[float]) -> str:
@@ -201,6 +212,7 @@ def main() -> int:
     parser.add_argument("--sa-repeat", type=int, default=1)
     parser.add_argument("--years", type=int, default=5, help="time points of the panel case")
     parser.add_argument("--panel-repeat", type=int, default=10)
+    parser.add_argument("--panel-sa-n", type=int, default=256, help="N of the panel analysis")
     args = parser.parse_args()
     meta = parse_meta(synthetic_meta())
     units = parse_data(synthetic_data(), meta)
@@ -218,8 +230,8 @@ def main() -> int:
         f"pipeline, {N_UNITS} units x {PILLARS * PER_PILLAR} indicators, 4 levels, "
         f"{args.repeat} repeats"
     )
-    for k, v in per_stage.items():
-        print(f"  {k:<12} {_summary(v)}")
+    for stage, seconds in per_stage.items():
+        print(f"  {stage:<12} {_summary(seconds)}")
     print(f"  {'TOTAL':<12} {_summary(totals)}")
     _time_panel(meta, args.years, args.panel_repeat)
     sa_times = []
@@ -229,6 +241,7 @@ def main() -> int:
         sa_times.append(time.perf_counter() - start)
     print(f"sensitivity, N = {args.sa_n}, k = 5, {res.n_runs} runs: {_summary(sa_times)}")
     print(res.indices.to_string(index=False))
+    _time_panel_sensitivity(meta, args.years, args.panel_sa_n)
     return 0
 
 

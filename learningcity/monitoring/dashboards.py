@@ -12,13 +12,24 @@ from django.core.paginator import Page, Paginator
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from learningcity.core.http import PageNotFound
 from learningcity.core.models import City
 
 from . import charts, queries
 from .derived import DERIVED, Derived, derived_values
-from .models import Framework, FrameworkNode, IndexResult, IndexRun, IndicatorValue, NodeType
+from .models import (
+    GLOBAL_NORMALISATION,
+    NO_NORMALISATION,
+    PER_YEAR_NORMALISATION,
+    Framework,
+    FrameworkNode,
+    IndexResult,
+    IndexRun,
+    IndicatorValue,
+    NodeType,
+)
 
 PEERS = 4
 # Cities per page on the network page (the printable report lists all of them).
@@ -189,11 +200,26 @@ def _add_city_charts(dashboard: CityDashboard, city: City) -> None:
         [(str(result.year), result.score) for result in dashboard.trend],
         chart_id="chart-trend",
         title=_("%(city)s: index score over the years") % {"city": city.name},
-        description=_(
-            "The index score from 0 to 100 in each year of the run; the table "
-            "below also gives the rank."
-        ),
+        description=str(TREND_DESCRIPTIONS[dashboard.run.years_normalisation]),
     )
+
+
+# What the trend line means depends on whether the run normalised its years together.
+TREND_DESCRIPTIONS = {
+    GLOBAL_NORMALISATION: gettext_lazy(
+        "The index score from 0 to 100 in each year of the run. All years were "
+        "normalised together, so the scores are comparable across years: a rising "
+        "line means the city's own results improved. The table below also gives the rank."
+    ),
+    PER_YEAR_NORMALISATION: gettext_lazy(
+        "The index score from 0 to 100 in each year of the run. Each year was "
+        "normalised on its own, so a score shows the city's place among that year's "
+        "cities rather than its progress. The table below also gives the rank."
+    ),
+    NO_NORMALISATION: gettext_lazy(
+        "The index score in each year of the run; the table below also gives the rank."
+    ),
+}
 
 
 @dataclass

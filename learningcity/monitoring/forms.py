@@ -14,7 +14,9 @@ from .derived import DERIVED
 from .models import (
     CODE_PATTERN,
     FIRST_YEAR,
+    GLOBAL_NORMALISATION,
     LAST_YEAR,
+    PER_YEAR_NORMALISATION,
     Direction,
     FrameworkNode,
     ValueStatus,
@@ -279,6 +281,32 @@ class RunForm(forms.Form):
         help_text=_(
             'COINr steps, e.g. {"steps": [{"step": "normalise"}, {"step": '
             '"aggregate", "f_ag": "a_amean"}]}'
+        ),
+    )
+    normalisation = forms.ChoiceField(
+        label=_("Comparing years"),
+        choices=[
+            (
+                GLOBAL_NORMALISATION,
+                _(
+                    "Normalise all years together, so that a city's scores compare "
+                    "across years (COINr's global normalisation)"
+                ),
+            ),
+            (
+                PER_YEAR_NORMALISATION,
+                _(
+                    "Normalise each year on its own: a score then only shows the city's "
+                    "place among that year's cities"
+                ),
+            ),
+        ],
+        initial=GLOBAL_NORMALISATION,
+        required=False,  # left out: the years are normalised together
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Applies to the pipeline's normalise step; a custom pipeline that sets "
+            '"global" on its normalise step keeps its own choice.'
         ),
     )
     samples = forms.TypedChoiceField(

@@ -273,6 +273,48 @@ class IndexRun(models.Model):
     def last_year(self) -> int | None:
         return max(self.years) if self.years else None
 
+    @property
+    def has_panel_inputs(self) -> bool:
+        """Whether ``inputs`` holds one framework for all years (the panel that
+        ``learningcity index build`` re-runs); runs stored before years were built
+        together kept a framework per year."""
+        return isinstance(self.inputs.get("rows"), list)
+
+    @property
+    def years_normalisation(self) -> str:
+        """How the run put its years on one scale; see :func:`years_normalisation`."""
+        return years_normalisation(self.spec)
+
+
+# The values of ``IndexRun.years_normalisation``.
+GLOBAL_NORMALISATION = "global"
+PER_YEAR_NORMALISATION = "per_year"
+NO_NORMALISATION = "none"
+
+
+def years_normalisation(spec: object) -> str:
+    """``"global"`` when a pipeline normalises all its years together (COINr's global
+    normalisation of a panel: scores compare across years), ``"per_year"`` when each
+    year is normalised on its own (a score then shows the city's position among that
+    year's cities), ``"none"`` when the pipeline has no normalise step.
+
+    A normalise step without ``"global"`` pools the years in a panel build (a spec
+    with ``"split_to"``, as COINr's default) and not otherwise (runs stored before
+    years were built together)."""
+    if isinstance(spec, list):
+        spec = {"steps": spec}
+    if not isinstance(spec, dict) or not isinstance(spec.get("steps"), list):
+        return NO_NORMALISATION
+    panel = spec.get("split_to") is not None
+    pooled = [
+        step.get("global", panel) is True
+        for step in spec["steps"]
+        if isinstance(step, dict) and step.get("step") == "normalise"
+    ]
+    if not pooled:
+        return NO_NORMALISATION
+    return GLOBAL_NORMALISATION if all(pooled) else PER_YEAR_NORMALISATION
+
 
 class IndexResult(models.Model):
     """A city's score and rank for one aggregate in one year of a run; for the index

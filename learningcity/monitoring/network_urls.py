@@ -16,11 +16,7 @@ urlpatterns = [
     path("runs/<uuid:public_id>/", views.run, name="run"),
     path("runs/<uuid:public_id>/results.csv", views.run_export, {"fmt": "csv"}, name="run_csv"),
     path("runs/<uuid:public_id>/results.xlsx", views.run_export, {"fmt": "xlsx"}, name="run_xlsx"),
-    path(
-        "runs/<uuid:public_id>/inputs/<int:year>/<str:name>",
-        views.run_input,
-        name="run_input",
-    ),
+    path("runs/<uuid:public_id>/inputs/<str:name>", views.run_input, name="run_input"),
     path("frameworks/", views.frameworks_list, name="frameworks"),
     path("frameworks/import/", views.framework_import, name="framework_import"),
     path("frameworks/<slug:slug>/", views.framework, name="framework"),

@@ -24,7 +24,7 @@ from .http import (
     node_or_404,
     xlsx_response,
 )
-from .models import FrameworkNode, IndexRun, NodeType, RunStatus
+from .models import PER_YEAR_NORMALISATION, FrameworkNode, IndexRun, NodeType, RunStatus
 from .problems import InvalidInput
 from .tables import csv_bytes
 from .views import edit_node_page, show_problems
@@ -131,6 +131,7 @@ def run_new(request: HttpRequest) -> HttpResponse:
                 spec=data["pipeline"],
                 samples=data["samples"],
                 drop_unusable=data["drop_unusable"],
+                normalise_globally=data["normalisation"] != PER_YEAR_NORMALISATION,
                 title=data["title"],
             )
         except InvalidInput as error:
@@ -174,30 +175,28 @@ def run_export(request: HttpRequest, public_id: uuid.UUID, fmt: str) -> HttpResp
 
 @login_required
 @require_GET
-def run_input(request: HttpRequest, public_id: uuid.UUID, year: int, name: str) -> HttpResponse:
-    """The exact iMeta, iData and pipeline of one year of a run, to re-run it with
-    ``learningcity index build``. Holds every city's validated values, so it is for
-    network coordinators only."""
+def run_input(request: HttpRequest, public_id: uuid.UUID, name: str) -> HttpResponse:
+    """The exact iMeta, panel iData (every year, with a Time column) and pipeline of a
+    run, to re-run it with ``learningcity index build``. Holds every city's validated
+    values, so it is for network coordinators only."""
     require(permissions.can_run_network_index(request.user))
     found = _run_or_404(request, public_id)
-    if name not in RUN_INPUT_FILES or str(year) not in found.inputs.get("rows", {}):
-        raise PageNotFound(_("This run has no such year."))
-    rows, units = services.snapshot_inputs(found, year)
+    inputs = services.snapshot_inputs(found)
+    if name not in RUN_INPUT_FILES or inputs is None:
+        raise PageNotFound(_("This run has no such input file."))
     if name == "pipeline.json":
         response = HttpResponse(json.dumps(found.spec, indent=2), content_type="application/json")
-    elif name == "iMeta.csv":
-        table = engine_adapter.meta_table(rows)
-        response = HttpResponse(
-            csv_bytes([list(table.columns), *table.values.tolist()]),
-            content_type="text/csv; charset=utf-8",
-        )
     else:
-        table = engine_adapter.data_table(rows, units, year)
+        table = (
+            engine_adapter.meta_table(inputs.rows)
+            if name == "iMeta.csv"
+            else engine_adapter.data_table(inputs.rows, inputs.units)
+        )
         response = HttpResponse(
             csv_bytes([list(table.columns), *table.values.tolist()]),
             content_type="text/csv; charset=utf-8",
         )
-    response["Content-Disposition"] = f'attachment; filename="{year}-{name}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

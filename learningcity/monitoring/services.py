@@ -26,6 +26,7 @@ from .engine_adapter import Unit
 from .frameworks import PLATFORM_DENOMINATORS, PLATFORM_GROUP, NodeRow
 from .models import (
     FIRST_YEAR,
+    GLOBAL_NORMALISATION,
     LAST_YEAR,
     Framework,
     FrameworkNode,
@@ -35,6 +36,7 @@ from .models import (
     NodeType,
     RunStatus,
     ValueStatus,
+    years_normalisation,
 )
 from .problems import InvalidInput, Problem
 from .tables import Cell, column_letter, read_table
@@ -550,7 +552,9 @@ def _capped(problems: list[Problem]) -> list[Problem]:
 
 @dataclass
 class RunInputs:
-    rows: dict[int, list[NodeRow]]
+    """What a run is built from: one framework for all years, the cities of each year."""
+
+    rows: list[NodeRow]
     units: dict[int, list[Unit]]
     notes: list[str]
 
@@ -560,30 +564,47 @@ def run_index(
     actor: User | None,
     framework: Framework,
     years: Sequence[int],
-    spec: Mapping[str, Any],
+    spec: Any,
     samples: int = 0,
     drop_unusable: bool = False,
+    normalise_globally: bool = True,
     title: str = "",
     run_uncertainty_now: bool = False,
 ) -> IndexRun:
     """Build the index for the network's cities from validated values (plus derived
-    ones), year by year, and store the run with every city's scores and ranks.
+    ones), all years at once, and store the run with every city's scores and ranks.
 
-    With ``samples``, an uncertainty analysis of the last year follows: queued for
-    ``process_index_run`` (a background command) unless ``run_uncertainty_now``.
-    Refused input raises ``InvalidInput``; then no run is stored."""
+    The years form one panel: with ``normalise_globally`` (the default) the pipeline's
+    normalise step pools them (COINr's global normalisation), so a city's scores
+    compare across years; otherwise each year is normalised on its own. Ranks are
+    within each year. With ``samples``, an uncertainty analysis of the last year
+    follows: queued for ``process_index_run`` (a background command) unless
+    ``run_uncertainty_now``. Refused input raises ``InvalidInput`` listing every
+    problem; then no run is stored."""
     problems = _run_request_problems(framework, years, samples)
     if problems:
         raise InvalidInput(problems)
     years = sorted(set(years))
-    inputs = gather_inputs(framework, years, drop_unusable)
-    built = _build_years(inputs, years, spec)
+    try:
+        prepared = engine_adapter.panel_spec(spec, normalise_globally=normalise_globally)
+        pooled = years_normalisation(prepared) == GLOBAL_NORMALISATION
+    except IndexInputError as error:
+        problems += InvalidInput.from_engine(error).problems
+        prepared, pooled = {}, normalise_globally  # still check the data as it was asked
+    inputs = gather_inputs(framework, years, drop_unusable, pooled=pooled)
+    problems += _data_problems(inputs, pooled=pooled)
+    if problems:
+        raise InvalidInput(_unique(problems))
+    try:
+        built = engine_adapter.build_panel(inputs.rows, inputs.units, prepared)
+    except IndexInputError as error:
+        raise InvalidInput.from_engine(error) from error
     with transaction.atomic():
         run = IndexRun.objects.create(
             framework=framework,
             title=title,
             years=years,
-            spec=dict(spec),
+            spec=prepared,
             uncertainty={"samples": samples, "seed": UNCERTAINTY_SEED} if samples else {},
             status=RunStatus.QUEUED if samples else RunStatus.DONE,
             progress=0 if samples else 100,
@@ -600,6 +621,7 @@ def run_index(
             framework=framework.slug,
             years=years,
             samples=samples,
+            normalisation=run.years_normalisation,
         )
     if samples and run_uncertainty_now:
         process_index_run(run)
@@ -627,8 +649,12 @@ def _run_request_problems(
     return problems
 
 
-def gather_inputs(framework: Framework, years: Sequence[int], drop_unusable: bool) -> RunInputs:
-    """Engine input per year: the framework's rows and every city with validated values."""
+def gather_inputs(
+    framework: Framework, years: Sequence[int], drop_unusable: bool, *, pooled: bool
+) -> RunInputs:
+    """Engine input: the framework's rows and, per year, every city with validated values.
+
+    ``pooled``: the years are normalised together (see :func:`unusable_indicators`)."""
     nodes = queries.effective_nodes(framework)
     rows = [frameworks.row_from_node(node) for node in nodes]
     entered = [node for node in nodes if node.type != NodeType.AGGREGATE and not node.derived]
@@ -647,9 +673,9 @@ def gather_inputs(framework: Framework, years: Sequence[int], drop_unusable: boo
                 for year in years:
                     if computed[(key, year)] is not None and (city.pk, year) in values:
                         values[(city.pk, year)][code] = computed[(key, year)]  # type: ignore[assignment]
-    inputs = RunInputs({}, {}, [])
+    inputs = RunInputs(rows, {}, [])
     for year in years:
-        units = [
+        inputs.units[year] = [
             Unit(city.slug, city.name, city.region, city.population, values[(city.pk, year)])
             for city in cities
             if values.get((city.pk, year))
@@ -660,24 +686,22 @@ def gather_inputs(framework: Framework, years: Sequence[int], drop_unusable: boo
                 _("%(year)s: no validated values for %(cities)s.")
                 % {"year": year, "cities": ", ".join(left_out)}
             )
-        inputs.units[year] = units
-        inputs.rows[year] = _usable_rows(rows, units, year, drop_unusable, inputs.notes)
+    if drop_unusable:
+        inputs.rows = _usable_rows(rows, inputs.units, pooled, inputs.notes)
     return inputs
 
 
 def _usable_rows(
-    rows: list[NodeRow], units: list[Unit], year: int, drop_unusable: bool, notes: list[str]
+    rows: list[NodeRow], units: Mapping[int, Sequence[Unit]], pooled: bool, notes: list[str]
 ) -> list[NodeRow]:
-    """The rows to build with: all of them, or (``drop_unusable``) without indicators
-    that no city reported or where every city reported the same value."""
-    if not drop_unusable:
-        return rows
-    unusable = {code for code, _reason in unusable_indicators(rows, units)}
+    """The rows without indicators that are unusable in any year (one framework serves
+    every year, so that the years compare), and without aggregates left empty."""
+    unusable = {found.code for found in unusable_indicators(rows, units, pooled=pooled)}
     if not unusable:
         return rows
     notes.append(
-        _("%(year)s: left out indicators without usable values: %(codes)s.")
-        % {"year": year, "codes": ", ".join(sorted(unusable))}
+        _("Left out indicators without usable values: %(codes)s.")
+        % {"codes": ", ".join(sorted(unusable))}
     )
     kept = [row for row in rows if row.code not in unusable]
     while True:
@@ -692,45 +716,62 @@ def _usable_rows(
         kept = [row for row in kept if row.code not in childless]
 
 
-def unusable_indicators(rows: Sequence[NodeRow], units: Sequence[Unit]) -> list[tuple[str, str]]:
-    """(code, reason) for indicators with no value at all, or the same value for all."""
+@dataclass(frozen=True)
+class Unusable:
+    """An indicator that cannot tell cities apart: in ``year``, or (None) in the run."""
+
+    code: str
+    reason: str
+    year: int | None
+
+
+def unusable_indicators(
+    rows: Sequence[NodeRow], units: Mapping[int, Sequence[Unit]], *, pooled: bool
+) -> list[Unusable]:
+    """Indicators that no city reported in a year, and indicators with the same value
+    for every city: over all years when they are normalised together (``pooled``:
+    a value that is the same for all cities in one year still shows the change
+    between years), in each year otherwise. Years with fewer than two cities are
+    refused on their own (see :func:`_data_problems`) and not looked at here."""
+    years = {year: year_units for year, year_units in units.items() if len(year_units) >= 2}
+    same = _("every city has the same value, so it cannot tell cities apart")
+    same_every_year = _(
+        "every city has the same value in every year, so it cannot tell cities apart"
+    )
     found = []
     for row in rows:
         if row.type != "Indicator":
             continue
-        present = {unit.values[row.code] for unit in units if row.code in unit.values}
-        if not present:
-            found.append((row.code, _("no city has a validated value")))
-        elif len(present) == 1:
-            found.append(
-                (row.code, _("every city has the same value, so it cannot tell cities apart"))
-            )
+        present = {
+            year: {unit.values[row.code] for unit in year_units if row.code in unit.values}
+            for year, year_units in years.items()
+        }
+        found += [
+            Unusable(row.code, _("no city has a validated value"), year)
+            for year, values in present.items()
+            if not values
+        ]
+        if not (pooled and len(present) > 1):
+            found += [Unusable(row.code, same, year) for year, v in present.items() if len(v) == 1]
+        elif len(set().union(*present.values())) == 1:
+            found.append(Unusable(row.code, same_every_year, None))
     return found
 
 
-def _build_years(
-    inputs: RunInputs, years: Sequence[int], spec: Mapping[str, Any]
-) -> list[engine_adapter.YearResult]:
-    problems: list[Problem] = []
-    built = []
-    for year in years:
-        units, rows = inputs.units[year], inputs.rows[year]
-        prefix = f"{year}: "
-        if len(units) < 2:
-            problems.append(Problem(str(year), _("At least two cities need validated values.")))
-            continue
-        names = {row.code: row.name for row in rows}
-        problems += [
-            Problem(f"{prefix}{code} ({names[code]})", reason)
-            for code, reason in unusable_indicators(rows, units)
-        ]
-        try:
-            built.append(engine_adapter.build_year(rows, units, year, spec))
-        except IndexInputError as error:
-            problems += InvalidInput.from_engine(error, prefix).problems
-    if problems:
-        raise InvalidInput(_unique(problems))
-    return built
+def _data_problems(inputs: RunInputs, *, pooled: bool) -> list[Problem]:
+    """What the engine would refuse less clearly: years with fewer than two cities,
+    indicators that cannot tell cities apart."""
+    problems = [
+        Problem(str(year), _("At least two cities need validated values."))
+        for year, units in inputs.units.items()
+        if len(units) < 2
+    ]
+    names = {row.code: row.name for row in inputs.rows}
+    for found in unusable_indicators(inputs.rows, inputs.units, pooled=pooled):
+        label = f"{found.code} ({names[found.code]})"
+        where = label if found.year is None else f"{found.year}: {label}"
+        problems.append(Problem(where, found.reason))
+    return problems
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
@@ -761,7 +802,7 @@ def _store_results(run: IndexRun, built: Sequence[engine_adapter.YearResult]) ->
 
 def _snapshot(inputs: RunInputs) -> dict[str, Any]:
     return {
-        "rows": {str(year): [asdict(row) for row in rows] for year, rows in inputs.rows.items()},
+        "rows": [asdict(row) for row in inputs.rows],
         "units": {
             str(year): [asdict(unit) | {"values": dict(unit.values)} for unit in units]
             for year, units in inputs.units.items()
@@ -769,11 +810,16 @@ def _snapshot(inputs: RunInputs) -> dict[str, Any]:
     }
 
 
-def snapshot_inputs(run: IndexRun, year: int) -> tuple[list[NodeRow], list[Unit]]:
-    """The exact rows and units a run was built with for ``year``."""
-    rows = [NodeRow(**row) for row in run.inputs["rows"][str(year)]]
-    units = [Unit(**unit) for unit in run.inputs["units"][str(year)]]
-    return rows, units
+def snapshot_inputs(run: IndexRun) -> RunInputs | None:
+    """The exact rows and units a run was built with; None for a run stored before
+    the years of a run were built together (its rows were kept year by year)."""
+    if not run.has_panel_inputs:
+        return None
+    units = {
+        int(year): [Unit(**unit) for unit in year_units]
+        for year, year_units in run.inputs["units"].items()
+    }
+    return RunInputs([NodeRow(**row) for row in run.inputs["rows"]], units, list(run.notes))
 
 
 def process_index_run(run: IndexRun) -> IndexRun:
@@ -786,13 +832,15 @@ def process_index_run(run: IndexRun) -> IndexRun:
     )
     if not claimed:  # another worker took it, or it is not waiting
         return run
-    year = max(run.years)
-    rows, units = snapshot_inputs(run, year)
+    inputs = snapshot_inputs(run)
+    if inputs is None:
+        problem = Problem(_("inputs"), _("This run was stored before years were built together."))
+        _finish(run, RunStatus.FAILED, [asdict(problem)])
+        return run
     try:
         intervals = engine_adapter.rank_intervals(
-            rows,
-            units,
-            year,
+            inputs.rows,
+            inputs.units,
             run.spec,
             samples=int(run.uncertainty["samples"]),
             seed=int(run.uncertainty.get("seed", UNCERTAINTY_SEED)),
@@ -801,7 +849,7 @@ def process_index_run(run: IndexRun) -> IndexRun:
     except IndexInputError as error:
         _finish(run, RunStatus.FAILED, [asdict(problem) for problem in error.problems])
         return run
-    _store_intervals(run, year, intervals)
+    _store_intervals(run, max(run.years), intervals)
     _finish(run, RunStatus.DONE, [])
     return run
 

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 YEARS = (2023, 2024)
 
 
-def build_network(cities: int, *, samples: int = 0, prefix: str = "town"):
+def build_network(
+    cities: int, *, samples: int = 0, prefix: str = "town", normalise_globally: bool = True
+):
     """``cities`` cities with tiny-framework values for two years, and a finished run."""
     framework = make_tiny_framework(f"tiny-{prefix}")
     framework.is_default = True
@@ -49,6 +51,7 @@ def build_network(cities: int, *, samples: int = 0, prefix: str = "town"):
         years=list(YEARS),
         spec=services.SPEC_PRESETS["standard"],
         samples=samples,
+        normalise_globally=normalise_globally,
         run_uncertainty_now=bool(samples),
     )
     return framework, made, run
@@ -76,8 +79,17 @@ def test_the_city_page_shows_areas_trend_peers_strengths_and_gaps(client):
     assert "Scores by area" in page and "Over the years" in page
     assert "Strengths and gaps" in page and "Peers" in page
     assert "Cities with the nearest index scores" in page and "Town 1" in page
+    assert "so scores are comparable across years" in page
+    assert "a rising line means the city&#x27;s own results improved" in page  # chart text
     charts_have_tables(page)
     assert len(page.encode()) < 60_000
+
+
+def test_the_city_page_of_a_run_normalised_year_by_year_warns_against_comparing_scores(client):
+    _framework, towns, _run = build_network(3, normalise_globally=False)
+    page = client.get(f"/{towns[0].slug}/monitoring/").content.decode()
+    assert "compare ranks rather than scores across years" in page
+    assert "comparable across years" not in page
 
 
 def test_a_city_left_out_of_the_run_is_told_so(client):
@@ -175,6 +187,7 @@ def test_the_report_is_printable(client):
     assert response.status_code == 200
     assert "monitoring/print.css" in page
     assert "Data coverage" in page and "Ranks over the years" in page
+    assert "all years at once" in page and "scores are comparable across years" in page
     charts_have_tables(page)
 
 

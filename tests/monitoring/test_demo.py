@@ -29,6 +29,7 @@ def test_the_demo_has_values_drafts_gaps_and_a_finished_run_with_intervals(demo,
     page = client.get("/medellin/monitoring/").content.decode()
     assert "Library visits per resident" not in page  # local indicators stay off the scores
     assert "Medellín" in page and "Scores by area of focus" in page
+    assert run.years_normalisation == "global" and "comparable across years" in page
 
 
 def test_the_demo_is_the_same_every_time(db):

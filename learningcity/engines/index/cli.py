@@ -5,7 +5,8 @@
 command or any other entry point. Input problems are printed to stderr, one per line,
 and give exit status 2; success gives 0. ``build`` on panel data with a spec
 ``"split_to"`` builds every selected time point and writes the CSVs with a ``Time``
-column.
+column; ``sensitivity`` on such a spec builds every alternative as a panel too and
+analyses the latest time point.
 """
 
 from __future__ import annotations

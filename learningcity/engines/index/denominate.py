@@ -17,6 +17,7 @@ from .data import Dataset
 from .errors import IndexInputError, Problem
 from .meta import IndexMeta
 from .numeric import FloatArray
+from .params import number, text
 
 
 @dataclass(frozen=True)
@@ -37,29 +38,25 @@ def denomby_from_meta(meta: IndexMeta) -> list[DenomSpec]:
     ]
 
 
-def denomby_from_spec(items: Sequence[Mapping[str, object]]) -> list[DenomSpec]:
+def denomby_from_spec(
+    items: Sequence[Mapping[str, object]], where: str = "denominate"
+) -> list[DenomSpec]:
     """Parse a ``denomby`` list of ``{"iCode", "Denominator", "ScaleFactor"}`` records."""
     out: list[DenomSpec] = []
     for k, item in enumerate(items):
-        try:
-            sf = item.get("ScaleFactor", 1.0)
-            out.append(
-                DenomSpec(
-                    str(item["iCode"]),
-                    str(item["Denominator"]),
-                    float(sf) if isinstance(sf, int | float | str) else 1.0,
-                )
-            )
-        except (KeyError, TypeError, ValueError) as exc:
+        name = f"denomby entry {k + 1}"
+        missing = [key for key in ("iCode", "Denominator") if key not in item]
+        if missing:
             raise IndexInputError(
-                [
-                    Problem(
-                        f"denominate: denomby entry {k + 1}",
-                        f"needs 'iCode' and 'Denominator' (and optional numeric 'ScaleFactor'): "
-                        f"{exc}",
-                    )
-                ]
-            ) from exc
+                [Problem(where, f"{name} needs {' and '.join(repr(m) for m in missing)}")]
+            )
+        out.append(
+            DenomSpec(
+                text(item["iCode"], where, f"{name} iCode"),
+                text(item["Denominator"], where, f"{name} Denominator"),
+                number(item.get("ScaleFactor", 1.0), where, f"{name} ScaleFactor"),
+            )
+        )
     return out
 
 

@@ -41,6 +41,7 @@ from .data import Dataset
 from .errors import IndexInputError, Problem
 from .meta import IndexMeta
 from .numeric import FloatArray
+from .params import flag, is_number, number, numbers, refuse, text, whole_number
 
 NormFunc = Callable[..., FloatArray]
 
@@ -141,7 +142,17 @@ def n_dist2targ(
     cap_max: bool = False,
 ) -> FloatArray:
     """Distance to a target (COINr ``n_dist2targ``); ``targ`` scalar or per column."""
-    t = np.broadcast_to(np.asarray(targ, dtype=np.float64), (x.shape[1],))
+    t = np.asarray(targ, dtype=np.float64).ravel()
+    if t.size not in (1, x.shape[1]):
+        raise IndexInputError(
+            [
+                Problem(
+                    "normalise",
+                    f"n_dist2targ: give one target, or one per indicator ({x.shape[1]})",
+                )
+            ]
+        )
+    t = np.broadcast_to(t, (x.shape[1],))
     _bad(np.isnan(t), "has no target (Target is missing)")
     if direction == 1:
         mn = np.nanmin(x, axis=0)
@@ -201,6 +212,15 @@ def n_goalposts(
         if g.size != 3:
             raise IndexInputError([Problem("normalise", "gposts must be [lower, upper, scale]")])
         g = np.tile(g, (x.shape[1], 1))
+    if g.shape != (x.shape[1], 3):
+        raise IndexInputError(
+            [
+                Problem(
+                    "normalise",
+                    f"gposts: give one [lower, upper, scale] per indicator ({x.shape[1]})",
+                )
+            ]
+        )
     lo, up, scale = g[:, 0], g[:, 1], g[:, 2]
     _bad(lo == up, "has equal lower and upper goalposts")
     y = (x - up) / (lo - up) if direction == -1 else (x - lo) / (up - lo)
@@ -256,13 +276,16 @@ class NormSpec:
     f_n_para: dict[str, Any] = field(default_factory=dict)
 
 
-def make_norm_spec(f_n: str, f_n_para: Any, where: str = "normalise") -> NormSpec:
-    """Validate ``f_n`` and turn ``f_n_para`` into named parameters.
+def make_norm_spec(
+    f_n: str, f_n_para: Any, where: str = "normalise", label: str = "f_n_para"
+) -> NormSpec:
+    """Validate ``f_n`` and turn ``f_n_para`` into named, type-checked parameters.
 
     COINr passes ``f_n_para`` as an R list; unnamed entries are positional. Here a
     JSON list of numbers is the value of the first parameter when that parameter is a
     vector (``[0, 100]`` is ``l_u`` for min-max, as COINr's ``list(c(0, 100))``);
     otherwise list entries are positional (``[3]`` is ``iref = 3``); a dict is by name.
+    Problems are reported at ``where`` with parameters named ``<label>.<name>``.
     """
     if f_n not in NORMALISERS:
         raise IndexInputError(
@@ -282,7 +305,7 @@ def make_norm_spec(f_n: str, f_n_para: Any, where: str = "normalise") -> NormSpe
             raise IndexInputError([Problem(where, f"too many parameters for {f_n}")])
         para = dict(zip(names, values, strict=False))
     else:
-        raise IndexInputError([Problem(where, "f_n_para must be a list, an object or 'use_iMeta'")])
+        raise refuse(where, label, 'a list, an object or "use_iMeta"', f_n_para)
     unknown = [k for k in para if k not in names]
     if unknown:
         raise IndexInputError(
@@ -294,7 +317,35 @@ def make_norm_spec(f_n: str, f_n_para: Any, where: str = "normalise") -> NormSpe
                 )
             ]
         )
-    return NormSpec(f_n, para)
+    return NormSpec(f_n, {k: _checked(k, v, where, f"{label}.{k}") for k, v in para.items()})
+
+
+def _checked(key: str, value: Any, where: str, name: str) -> Any:
+    """A normalisation parameter of the JSON type its method needs."""
+    if key in ("l_u", "m_sd", "npara"):
+        return numbers(value, where, name, 2)
+    if key == "gposts":
+        return _goalposts(value, where, name)
+    if key == "scale_factor":
+        return number(value, where, name)
+    if key == "targ":
+        return number(value, where, name) if is_number(value) else numbers(value, where, name)
+    if key == "direction":
+        if value not in (1, -1) or isinstance(value, bool):
+            raise refuse(where, name, "1 or -1", value)
+        return float(value)
+    if key in ("cap_max", "trunc2posts"):
+        return flag(value, where, name)
+    if key == "iref":
+        return value if isinstance(value, str) else whole_number(value, where, name, 1)
+    return text(value, where, name)  # ties_method
+
+
+def _goalposts(value: Any, where: str, name: str) -> list[float] | list[list[float]]:
+    """``[lower, upper, scale]``, or one such triple per indicator."""
+    if isinstance(value, list) and value and all(isinstance(v, list) for v in value):
+        return [numbers(v, where, name, 3) for v in value]
+    return numbers(value, where, name, 3)
 
 
 def normalise(

@@ -4,7 +4,9 @@ Each step reads the previous step's data set and writes a new one named as COINr
 does (``Denominated``, ``Imputed``, ``Screened``, ``Treated``, ``Normalised``,
 ``Aggregated``); the starting data set is ``Raw``. The step functions themselves live
 in their own modules and work on numpy arrays; this module only translates the JSON
-parameters (COINr names) into calls.
+parameters (COINr names) into calls, reading each one with its type checked
+(:mod:`~learningcity.engines.index.params`) so that a wrong type is refused with the
+step and the parameter named, never a bare ``ValueError``.
 
 Panel data (several ``Time`` values) is built here for one time point (``"Time"`` in
 the spec, default the latest), like one coin of a COINr purse; ``impute`` with
@@ -23,13 +25,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .aggregate import AGGREGATORS, LevelSpec, aggregate_level
+from .aggregate import AGG_PARAMETERS, AGGREGATORS, LevelSpec, aggregate_level
 from .data import Dataset, UnitData, split_times
 from .denominate import denomby_from_meta, denomby_from_spec, denominate
 from .errors import IndexInputError, Problem
 from .impute import impute_columns, impute_panel, impute_rows
 from .meta import IndexMeta
 from .normalise import NormSpec, make_norm_spec, normalise, specs_from_meta
+from .params import flag, mapping, number, text, whole_number
 from .results import results_table
 from .screen import ScreenResult, screen_units
 from .spec import PipelineSpec, Step
@@ -76,12 +79,13 @@ class PipelineResult:
         if agg is None:
             return None
         opts = self.spec.results
+        nround = opts.get("nround", 2)  # checked by the spec parser: None or a whole number
         return results_table(
             agg,
             self.meta,
             tab_type=str(opts.get("tab_type", "Aggs")),
             order_by=opts.get("order_by"),
-            nround=int(opts.get("nround", 2)),
+            nround=None if nround is None else int(nround),
             use=str(opts.get("use", "scores")),
         )
 
@@ -194,7 +198,7 @@ def _run_denominate(state: CoinState, step: Step) -> Dataset:
     denomby = (
         denomby_from_meta(state.meta)
         if items is None
-        else denomby_from_spec(_list_of_maps(items, step, "denomby"))
+        else denomby_from_spec(_list_of_maps(items, step, "denomby"), step.where)
     )
     if state.panel is not None:
         full = state.panel
@@ -212,15 +216,13 @@ def _list_of_maps(value: Any, step: Step, name: str) -> list[Mapping[str, Any]]:
 
 def _run_impute(state: CoinState, step: Step) -> Dataset:
     p = step.params
-    if p.get("disable"):
+    if flag(p.get("disable", False), step.where, "disable"):
         return state.current
     options = panel_imputation(step)
     if options is not None:
         return _impute_panel_step(state, step, options)
-    f_i = str(p.get("f_i", "i_mean"))
-    para = p.get("f_i_para") or {}
-    if not isinstance(para, Mapping):
-        raise IndexInputError([Problem(step.where, "'f_i_para' must be an object")])
+    f_i = text(p.get("f_i", "i_mean"), step.where, "f_i")
+    para = mapping(p.get("f_i_para"), step.where, "f_i_para")
     if f_i == "none":
         return state.current
     data = state.current
@@ -231,7 +233,8 @@ def _run_impute(state: CoinState, step: Step) -> Dataset:
             )
         groups = _column_groups(state.meta, data.codes, p.get("group_level"), step)
         dirs = np.array([state.meta.direction(c) for c in data.codes])
-        values = impute_rows(data.values, f_i, dirs, bool(p.get("normalise_first", True)), groups)
+        first = flag(p.get("normalise_first", True), step.where, "normalise_first")
+        values = impute_rows(data.values, f_i, dirs, first, groups)
         return data.with_values(values)
     group = _group_column(state, p.get("use_group"), f_i, step)
     unknown = [k for k in para if k != "skip_f_na"]
@@ -239,11 +242,14 @@ def _run_impute(state: CoinState, step: Step) -> Dataset:
         raise IndexInputError(
             [Problem(step.where, f"unknown f_i_para parameter(s) {', '.join(unknown)}")]
         )
-    values = impute_columns(data.values, data.codes, f_i, group, bool(para.get("skip_f_na", True)))
+    skip_f_na = flag(para.get("skip_f_na", True), step.where, "f_i_para.skip_f_na")
+    values = impute_columns(data.values, data.codes, f_i, group, skip_f_na)
     return data.with_values(values)
 
 
 def _group_column(state: CoinState, name: Any, f_i: str, step: Step) -> Sequence[str | None] | None:
+    if name is not None:
+        name = text(name, step.where, "use_group")
     if name is None:
         if f_i.endswith("_grp"):
             raise IndexInputError(
@@ -262,7 +268,7 @@ def _column_groups(
 ) -> list[str] | None:
     if level is None:
         return None
-    if not isinstance(level, int) or not 1 <= level <= meta.max_level:
+    if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= meta.max_level:
         raise IndexInputError(
             [Problem(step.where, f"group_level must be between 1 and {meta.max_level}")]
         )
@@ -280,16 +286,17 @@ def panel_imputation(step: Step) -> tuple[str, int | None] | None:
     p = step.params
     if step.kind != "impute" or p.get("disable") or p.get("f_i") != "impute_panel":
         return None
-    para = p.get("f_i_para") or {}
-    if not isinstance(para, Mapping):
-        raise IndexInputError([Problem(step.where, "'f_i_para' must be an object")])
+    para = mapping(p.get("f_i_para"), step.where, "f_i_para")
     unknown = [k for k in para if k not in ("imp_type", "max_time")]
     if unknown:
         raise IndexInputError(
             [Problem(step.where, f"unknown f_i_para parameter(s) {', '.join(unknown)}")]
         )
     max_time = para.get("max_time")
-    return str(para.get("imp_type", "latest")), None if max_time is None else int(max_time)
+    return (
+        text(para.get("imp_type", "latest"), step.where, "f_i_para.imp_type"),
+        None if max_time is None else whole_number(max_time, step.where, "f_i_para.max_time", 0),
+    )
 
 
 def _impute_panel_step(state: CoinState, step: Step, options: tuple[str, int | None]) -> Dataset:
@@ -313,9 +320,9 @@ def _run_screen(state: CoinState, step: Step) -> Dataset:
     force = p.get("Force")
     res = screen_units(
         state.current,
-        str(p.get("unit_screen", "byNA")),
-        p.get("dat_thresh"),
-        p.get("nonzero_thresh"),
+        text(p.get("unit_screen", "byNA"), step.where, "unit_screen"),
+        _optional_share(p.get("dat_thresh"), step, "dat_thresh"),
+        _optional_share(p.get("nonzero_thresh"), step, "nonzero_thresh"),
         None if force is None else _list_of_maps(force, step, "Force"),
     )
     state.result.screen = res
@@ -324,7 +331,14 @@ def _run_screen(state: CoinState, step: Step) -> Dataset:
     return res.data
 
 
-def _treat_specs(base: TreatSpecs, raw: Mapping[str, Any], step: Step) -> TreatSpecs:
+def _optional_share(value: Any, step: Step, name: str) -> float | None:
+    """A threshold given as a share (0 to 1), or ``None`` for the method's default."""
+    return None if value is None else number(value, step.where, name, 0, 1)
+
+
+def _treat_specs(
+    base: TreatSpecs, raw: Mapping[str, Any], step: Step, prefix: str = ""
+) -> TreatSpecs:
     """Merge a COINr-style spec list (``f1``, ``f1_para``, ...) into ``base``."""
     allowed = ("f1", "f1_para", "f2", "f2_para", "f_pass", "f_pass_para")
     bad = [k for k in raw if k not in allowed]
@@ -332,33 +346,45 @@ def _treat_specs(base: TreatSpecs, raw: Mapping[str, Any], step: Step) -> TreatS
         raise IndexInputError(
             [Problem(step.where, f"unknown treatment spec key(s) {', '.join(bad)}")]
         )
+    where = step.where
     s = TreatSpecs(**vars(base))
     s.f2_para = dict(base.f2_para)
-    s.f1 = str(raw.get("f1", s.f1))
-    f1p = raw.get("f1_para") or {}
-    for k, v in f1p.items():
+    s.f1 = text(raw.get("f1", s.f1), where, f"{prefix}f1")
+    for k, v in mapping(raw.get("f1_para"), where, f"{prefix}f1_para").items():
+        name = f"{prefix}f1_para.{k}"
         if k == "winmax":
-            s.winmax = None if v is None else int(v)
+            s.winmax = None if v is None else whole_number(v, where, name, 0)
         elif k == "skew_thresh":
-            s.skew_thresh = float(v)
+            s.skew_thresh = number(v, where, name)
         elif k == "kurt_thresh":
-            s.kurt_thresh = float(v)
+            s.kurt_thresh = number(v, where, name)
         elif k == "force_win":
-            s.force_win = bool(v)
+            s.force_win = flag(v, where, name)
         elif k != "na.rm":
-            raise IndexInputError([Problem(step.where, f"unknown f1_para parameter '{k}'")])
+            raise IndexInputError([Problem(where, f"unknown f1_para parameter '{k}'")])
     if "f2" in raw:
-        s.f2 = None if raw["f2"] is None else str(raw["f2"])
-    s.f2_para.update(raw.get("f2_para") or {})
-    s.f_pass = str(raw.get("f_pass", s.f_pass))
-    for k, v in (raw.get("f_pass_para") or {}).items():
+        s.f2 = None if raw["f2"] is None else text(raw["f2"], where, f"{prefix}f2")
+    s.f2_para.update(_f2_para(raw.get("f2_para"), where, f"{prefix}f2_para"))
+    s.f_pass = text(raw.get("f_pass", s.f_pass), where, f"{prefix}f_pass")
+    for k, v in mapping(raw.get("f_pass_para"), where, f"{prefix}f_pass_para").items():
+        name = f"{prefix}f_pass_para.{k}"
         if k == "skew_thresh":
-            s.pass_skew_thresh = float(v)
+            s.pass_skew_thresh = number(v, where, name)
         elif k == "kurt_thresh":
-            s.pass_kurt_thresh = float(v)
+            s.pass_kurt_thresh = number(v, where, name)
         elif k != "na.rm":
-            raise IndexInputError([Problem(step.where, f"unknown f_pass_para parameter '{k}'")])
+            raise IndexInputError([Problem(where, f"unknown f_pass_para parameter '{k}'")])
     return s
+
+
+def _f2_para(raw: Any, where: str, name: str) -> dict[str, Any]:
+    """``f2_para``: the Box-Cox ``lambda`` (a number) and ``makepos`` (true/false)."""
+    para = dict(mapping(raw, where, name))
+    if "lambda" in para:
+        para["lambda"] = number(para["lambda"], where, f"{name}.lambda")
+    if "makepos" in para:
+        para["makepos"] = flag(para["makepos"], where, f"{name}.makepos")
+    return para
 
 
 def treat_specs_from_params(p: Mapping[str, Any], step: Step) -> TreatSpecs:
@@ -366,6 +392,11 @@ def treat_specs_from_params(p: Mapping[str, Any], step: Step) -> TreatSpecs:
     s = TreatSpecs()
     flat: dict[str, Any] = {}
     f1p = {k: p[k] for k in ("winmax", "skew_thresh", "kurt_thresh") if k in p}
+    for k, v in f1p.items():  # checked here so that problems name the key as written
+        if k != "winmax":
+            number(v, step.where, k)
+        elif v is not None:
+            whole_number(v, step.where, k, 0)
     if f1p:
         flat["f1_para"] = f1p
         passp = {k: p[k] for k in ("skew_thresh", "kurt_thresh") if k in p}
@@ -378,7 +409,7 @@ def treat_specs_from_params(p: Mapping[str, Any], step: Step) -> TreatSpecs:
     if gs == "none":
         s.none = True
     elif isinstance(gs, Mapping):
-        s = _treat_specs(s, gs, step)
+        s = _treat_specs(s, gs, step, "global_specs.")
     elif gs is not None:
         raise IndexInputError([Problem(step.where, "global_specs must be an object or 'none'")])
     return s
@@ -386,7 +417,7 @@ def treat_specs_from_params(p: Mapping[str, Any], step: Step) -> TreatSpecs:
 
 def _run_treat(state: CoinState, step: Step) -> Dataset:
     p = step.params
-    if p.get("disable"):
+    if flag(p.get("disable", False), step.where, "disable"):
         return state.current
     base = treat_specs_from_params(p, step)
     indiv: dict[str, TreatSpecs] = {}
@@ -399,12 +430,13 @@ def _run_treat(state: CoinState, step: Step) -> Dataset:
         if val == "none":
             indiv[code] = TreatSpecs(none=True)
         elif isinstance(val, Mapping):
-            indiv[code] = _treat_specs(base, val, step)
+            indiv[code] = _treat_specs(base, val, step, f"indiv_specs.{code}.")
         else:
             raise IndexInputError(
                 [Problem(step.where, f"indiv_specs['{code}'] must be an object or 'none'")]
             )
-    res = treat(state.current, base, indiv, bool(p.get("combine_treat", False)))
+    combine = flag(p.get("combine_treat", False), step.where, "combine_treat")
+    res = treat(state.current, base, indiv, combine)
     state.result.treat = res
     return res.data
 
@@ -413,12 +445,13 @@ def norm_specs_from_params(
     p: Mapping[str, Any], meta: IndexMeta, codes: Sequence[str], where: str
 ) -> tuple[NormSpec, dict[str, NormSpec]]:
     """Global and per-indicator normalisation specs from step parameters."""
+    f_n = text(p.get("f_n", "n_minmax"), where, "f_n")
     if "f_n" not in p and "f_n_para" not in p:
         spec = NormSpec("n_minmax", {"l_u": [0, 100]})
     elif p.get("f_n_para") == "use_iMeta":
-        spec = make_norm_spec(str(p.get("f_n", "n_minmax")), None, where)
+        spec = make_norm_spec(f_n, None, where)
     else:
-        spec = make_norm_spec(str(p.get("f_n", "n_minmax")), p.get("f_n_para"), where)
+        spec = make_norm_spec(f_n, p.get("f_n_para"), where)
     indiv: dict[str, NormSpec] = {}
     if p.get("f_n_para") == "use_iMeta":
         indiv = specs_from_meta(meta, spec.f_n, codes)
@@ -430,7 +463,13 @@ def norm_specs_from_params(
             raise IndexInputError(
                 [Problem(where, f"indiv_specs: '{code}' must be an indicator with an object")]
             )
-        indiv[code] = make_norm_spec(str(val.get("f_n", "n_minmax")), val.get("f_n_para"), where)
+        name = f"indiv_specs.{code}"
+        indiv[code] = make_norm_spec(
+            text(val.get("f_n", "n_minmax"), where, f"{name}.f_n"),
+            val.get("f_n_para"),
+            where,
+            f"{name}.f_n_para",
+        )
     return spec, indiv
 
 
@@ -452,8 +491,10 @@ def normalise_step(meta: IndexMeta, data: Dataset, step: Step, pooled: bool = Fa
     spec, indiv = norm_specs_from_params(p, meta, data.codes, step.where)
     if pooled and any(s.f_n == "n_dist2ref" for s in (spec, *indiv.values())):
         raise IndexInputError([Problem(step.where, POOLED_DIST2REF)])
-    dirs = dict(p.get("directions") or {})
-    bad = [c for c, d in dirs.items() if c not in data.codes or d not in (1, -1)]
+    dirs = dict(mapping(p.get("directions"), step.where, "directions"))
+    bad = [
+        c for c, d in dirs.items() if c not in data.codes or isinstance(d, bool) or d not in (1, -1)
+    ]
     if bad:
         raise IndexInputError(
             [Problem(step.where, f"directions: bad entries for {', '.join(map(str, bad))}")]
@@ -503,26 +544,42 @@ def level_specs_from_params(
         and w_raw
         and all(isinstance(v, Mapping) and "iCode" in v for v in w_raw)
     ):
-        w_raw = {str(v["iCode"]): v.get("Weight") for v in w_raw}  # COINr weights data frame
+        # COINr weights data frame
+        w_raw = {text(v["iCode"], step.where, "w iCode"): v.get("Weight") for v in w_raw}
     ws = _per_level(w_raw, n, "w", step)
     by_dfs = _per_level(p.get("by_df", False), n, "by_df", step)
     specs = []
     for i in range(n):
-        f_ag = str(f_ags[i])
+        f_ag = text(f_ags[i], step.where, "f_ag")
         if f_ag not in AGGREGATORS:
             raise IndexInputError([Problem(step.where, f"unknown f_ag '{f_ag}'")])
-        if by_dfs[i] and f_ag != "a_copeland":
+        if flag(by_dfs[i], step.where, "by_df") and f_ag != "a_copeland":
             raise IndexInputError(
                 [Problem(step.where, f"by_df true is only meaningful for a_copeland, not {f_ag}")]
             )
-        para = dict(para_list[i] or {})
-        if f_ag == "a_genmean" and "p" not in para:
-            raise IndexInputError([Problem(step.where, "a_genmean needs f_ag_para {'p': ...}")])
-        thresh = threshs[i]
-        if thresh is not None and not 0 <= float(thresh) <= 1:
-            raise IndexInputError([Problem(step.where, "dat_thresh must be between 0 and 1")])
-        specs.append(LevelSpec(f_ag, para, None, None if thresh is None else float(thresh)))
+        para = _aggregation_para(para_list[i], f_ag, step)
+        specs.append(LevelSpec(f_ag, para, None, _optional_share(threshs[i], step, "dat_thresh")))
     return specs, ws
+
+
+def _aggregation_para(raw: Any, f_ag: str, step: Step) -> dict[str, Any]:
+    """``f_ag_para`` of one level: only ``a_genmean`` has a parameter (the number ``p``)."""
+    para = dict(mapping(raw, step.where, "f_ag_para"))
+    unknown = [k for k in para if k not in AGG_PARAMETERS[f_ag]]
+    if unknown:
+        raise IndexInputError(
+            [
+                Problem(
+                    step.where,
+                    f"unknown f_ag_para parameter(s) {', '.join(unknown)} for {f_ag}",
+                )
+            ]
+        )
+    if f_ag == "a_genmean":
+        if "p" not in para:
+            raise IndexInputError([Problem(step.where, "a_genmean needs f_ag_para {'p': ...}")])
+        para["p"] = number(para["p"], step.where, "f_ag_para.p")
+    return para
 
 
 def _resolve_weights(
@@ -542,7 +599,8 @@ def _resolve_weights(
             raise IndexInputError(
                 [Problem(step.where, f"w: unknown code(s) {', '.join(map(str, unknown))}")]
             )
-        return {**meta_weights(meta), **{str(k): float(v) for k, v in w.items()}}
+        given = {str(k): number(v, step.where, f"w.{k}") for k, v in w.items()}
+        return {**meta_weights(meta), **given}
     raise IndexInputError(
         [Problem(step.where, "w must be null, 'none', 'equal', 'PCA', or an object of weights")]
     )

@@ -18,6 +18,11 @@ pipeline. First-order indices use the Saltelli (2010) estimator
 ``mean((f(A) - f(AB_i))^2) / (2 V)``; bootstrap confidence intervals resample the N
 base rows. Per-unit rank distributions (median, 5-95 %) use the A and B runs.
 
+Panel data: when the spec's ``split_to`` selects several time points, the nominal
+pipeline and every combination of choices are built as panels (so a global
+normalisation pools the time points exactly as in the nominal build) and the
+analysis is of the latest time point (:func:`analysed_time`).
+
 Vectorised: runs are grouped by their discrete choices (imputation x winsorisation x
 normalisation: a handful of pipeline runs); within a group, every run's weights are
 applied at once with matrix products, level by level, for all runs of a given
@@ -36,11 +41,15 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc, rankdata
 
-from .data import UnitData
+from .data import UnitData, split_times
 from .errors import IndexInputError, Problem
+from .impute import COLUMN_METHODS
 from .meta import IndexMeta
+from .normalise import make_norm_spec
 from .numeric import FloatArray
-from .pipeline import run_pipeline
+from .panel import run_panel
+from .params import mapping, number, refuse, text, whole_number
+from .pipeline import PipelineResult, run_pipeline
 from .spec import PipelineSpec, Step
 from .weights import meta_weights
 
@@ -70,7 +79,7 @@ class SensitivityConfig:
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any]) -> SensitivityConfig:
-        """Build from the ``sensitivity`` object of a pipeline spec."""
+        """Build from the ``sensitivity`` object of a pipeline spec, checking every type."""
         known = set(cls.__dataclass_fields__)
         bad = [k for k in raw if k not in known]
         if bad:
@@ -83,7 +92,7 @@ class SensitivityConfig:
                     )
                 ]
             )
-        cfg = cls(**dict(raw))
+        cfg = cls(**{k: _OPTION_READERS[k](v, k) for k, v in raw.items()})
         cfg.validate()
         return cfg
 
@@ -106,6 +115,70 @@ class SensitivityConfig:
             problems.append(Problem("sensitivity", "weight_noise must be in [0, 1)"))
         if problems:
             raise IndexInputError(problems)
+
+
+MAX_WEIGHT_SETS = 100_000
+MAX_BOOTSTRAP = 2_000
+
+
+def _list_of(read: Callable[[Any, str], Any]) -> Callable[[Any, str], list[Any]]:
+    """A reader of a JSON list whose entries ``read`` checks one by one."""
+
+    def read_list(value: Any, name: str) -> list[Any]:
+        if not isinstance(value, list):
+            raise refuse("sensitivity", name, "a list", value)
+        return [read(v, f"{name}[{i}]") for i, v in enumerate(value)]
+
+    return read_list
+
+
+def _normalisation_option(value: Any, name: str) -> dict[str, Any]:
+    option = mapping(value, "sensitivity", name)
+    unknown = [k for k in option if k not in ("f_n", "f_n_para")]
+    if unknown:
+        raise IndexInputError(
+            [
+                Problem(
+                    "sensitivity",
+                    f"{name}: unknown key(s) {', '.join(unknown)} (use f_n, f_n_para)",
+                )
+            ]
+        )
+    f_n = text(option.get("f_n", "n_minmax"), "sensitivity", f"{name}.f_n")
+    make_norm_spec(f_n, option.get("f_n_para"), "sensitivity", f"{name}.f_n_para")
+    return dict(option)
+
+
+def _method(allowed: tuple[str, ...]) -> Callable[[Any, str], str]:
+    def read(value: Any, name: str) -> str:
+        if not isinstance(value, str) or value not in allowed:
+            raise refuse("sensitivity", name, f"one of {', '.join(allowed)}", value)
+        return value
+
+    return read
+
+
+_OPTION_READERS: dict[str, Callable[[Any, str], Any]] = {
+    "normalisation": _list_of(_normalisation_option),
+    "aggregation": _list_of(_method(SA_AGGREGATORS)),
+    "imputation": _list_of(_method(COLUMN_METHODS)),
+    "winmax": _list_of(lambda v, name: whole_number(v, "sensitivity", name, 0)),
+    "weight_noise": lambda v, name: number(v, "sensitivity", name, 0, 0.99),
+    "n_weight_sets": lambda v, name: _at_most(
+        whole_number(v, "sensitivity", name, 1), MAX_WEIGHT_SETS, name
+    ),
+    "genmean_p": lambda v, name: number(v, "sensitivity", name),
+    "bootstrap": lambda v, name: _at_most(
+        whole_number(v, "sensitivity", name, 0), MAX_BOOTSTRAP, name
+    ),
+    "confidence": lambda v, name: number(v, "sensitivity", name, 0.5, 0.999),
+}
+
+
+def _at_most(value: int, limit: int, name: str) -> int:
+    if value > limit:
+        raise refuse("sensitivity", name, f"at most {limit:,}", value)
+    return value
 
 
 @dataclass(frozen=True)
@@ -144,13 +217,15 @@ def sobol_indices(
 ) -> tuple[FloatArray, FloatArray]:
     """Saltelli (2010) first-order and Jansen total-effect indices.
 
-    ``f_a``, ``f_b``: (..., N); ``f_ab``: (..., k, N). Returns arrays (..., k).
+    ``f_a``, ``f_b``: (..., N); ``f_ab``: (..., k, N). Returns arrays (..., k). When the
+    output does not vary at all the indices are undefined: NaN (not infinite).
     """
     var = np.var(np.concatenate([f_a, f_b], axis=-1), axis=-1)[..., None]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        first = np.mean(f_b[..., None, :] * (f_ab - f_a[..., None, :]), axis=-1) / var
-        total = 0.5 * np.mean((f_a[..., None, :] - f_ab) ** 2, axis=-1) / var
-    return first, total
+    varies = var > 0
+    safe_var = np.where(varies, var, 1.0)
+    first = np.mean(f_b[..., None, :] * (f_ab - f_a[..., None, :]), axis=-1) / safe_var
+    total = 0.5 * np.mean((f_a[..., None, :] - f_ab) ** 2, axis=-1) / safe_var
+    return np.where(varies, first, np.nan), np.where(varies, total, np.nan)
 
 
 def bootstrap_ci(
@@ -161,14 +236,27 @@ def bootstrap_ci(
     level: float,
     rng: np.random.Generator,
 ) -> tuple[FloatArray, FloatArray]:
-    """Percentile bootstrap intervals of (S_i, ST_i): arrays (2, k) of low and high."""
+    """Percentile bootstrap intervals of (S_i, ST_i): arrays (2, k) of low and high.
+
+    With few base samples many resamples repeat one row, so the output does not vary
+    and the indices of that resample are undefined. An index left without a single
+    defined resample (or with ``reps`` = 0, or fewer than two base samples) gets a
+    NaN interval: "not enough samples to say", rather than numpy's All-NaN warnings.
+    """
+    k = f_ab.shape[0]
+    low, high = np.full((2, k), np.nan), np.full((2, k), np.nan)
     n = f_a.size
+    if reps < 1 or n < 2:
+        return low, high
     idx = rng.integers(0, n, size=(reps, n))
     s, st = sobol_indices(f_a[idx], f_b[idx], f_ab[:, idx].transpose(1, 0, 2))
-    alpha = (1 - level) / 2
-    lo = np.nanquantile(np.stack([s, st]), alpha, axis=1)
-    hi = np.nanquantile(np.stack([s, st]), 1 - alpha, axis=1)
-    return lo, hi
+    draws = np.stack([s, st]).transpose(0, 2, 1)  # (2, k, reps)
+    defined = np.isfinite(draws).any(axis=2)
+    if defined.any():
+        alpha = (1 - level) / 2
+        low[defined] = np.nanquantile(draws[defined], alpha, axis=1)
+        high[defined] = np.nanquantile(draws[defined], 1 - alpha, axis=1)
+    return low, high
 
 
 def _weight_sets(
@@ -207,7 +295,9 @@ def _combo_spec(spec: PipelineSpec, f_i: str, winmax: int, norm: Mapping[str, An
             continue
         elif s.kind == "normalise":
             add("treat", {"winmax": winmax})
-            add("normalise", dict(norm))
+            # Keep the nominal choice of pooling time points (a panel's "global").
+            pooling = {"global": s.params["global"]} if "global" in s.params else {}
+            add("normalise", {**norm, **pooling})
         elif s.kind == "aggregate":
             break
         else:
@@ -215,8 +305,24 @@ def _combo_spec(spec: PipelineSpec, f_i: str, winmax: int, norm: Mapping[str, An
     if "normalise" not in kinds:
         add("treat", {"winmax": winmax})
         add("normalise", dict(norm))
-    # Same time point(s) as the nominal run (panel data is built for one Time).
+    # Same time point(s) as the nominal run.
     return PipelineSpec(tuple(steps), time=spec.time, split_to=spec.split_to)
+
+
+def analysed_time(units: UnitData, spec: PipelineSpec) -> float | None:
+    """The time point analysed in a panel build (the latest ``split_to`` selects), or
+    ``None`` when the spec builds one data set."""
+    times = split_times(units, spec.split_to) if spec.split_to is not None else []
+    return times[-1] if len(times) > 1 else None
+
+
+def _build(
+    meta: IndexMeta, units: UnitData, spec: PipelineSpec, time: float | None
+) -> PipelineResult:
+    """One build, or the build of ``time`` within a panel build of every time point."""
+    if time is None:
+        return run_pipeline(meta, units, spec)
+    return run_panel(meta, units, spec).coins[time]
 
 
 def _level_plan(meta: IndexMeta) -> list[list[tuple[str, list[str]]]]:
@@ -287,7 +393,8 @@ def run_sensitivity(
     """Monte Carlo uncertainty analysis and Sobol' indices; see the module docstring."""
     cfg = config or SensitivityConfig.from_mapping(spec.sensitivity)
     rng = np.random.default_rng(seed)
-    nominal = run_pipeline(meta, units, spec)
+    time = analysed_time(units, spec)
+    nominal = _build(meta, units, spec, time)
     agg = nominal.aggregated
     if agg is None:
         raise IndexInputError([Problem("sensitivity", "the pipeline must end with aggregate")])
@@ -322,10 +429,11 @@ def run_sensitivity(
             & (choice["winsorisation"] == i_win)
             & (choice["normalisation"] == i_norm)
         )
-        sub = run_pipeline(
+        sub = _build(
             meta,
             units,
             _combo_spec(spec, cfg.imputation[i_imp], cfg.winmax[i_win], cfg.normalisation[i_norm]),
+            time,
         )
         normed = sub.last
         pos = {u: r for r, u in enumerate(normed.ucodes)}
@@ -358,22 +466,36 @@ def run_sensitivity(
             "STi_high": hi[1],
         }
     )
-    ua = ranks[:, : 2 * n]
     rank_table = (
         pd.DataFrame(
             {
                 "uCode": list(ucodes),
                 "Nominal": nominal_rank,
-                "Median": np.nanmedian(ua, axis=1),
-                "Q5": np.nanquantile(ua, 0.05, axis=1),
-                "Q95": np.nanquantile(ua, 0.95, axis=1),
-                "MeanAbsShift": np.nanmean(np.abs(ua - nominal_rank[:, None]), axis=1),
+                **_rank_summary(ranks[:, : 2 * n], nominal_rank),
             }
         )
         .sort_values(["Nominal", "uCode"], kind="stable")
         .reset_index(drop=True)
     )
     return SensitivityResult(indices, rank_table, n, n_runs, shift, ranks)
+
+
+def _rank_summary(ranks: FloatArray, nominal: FloatArray) -> dict[str, FloatArray]:
+    """Each unit's median rank, 5 and 95 % quantiles and mean absolute shift from its
+    nominal rank over the runs (``ranks``: units x runs). A unit that no run ranked
+    (no score at all), or with no nominal rank for the shift, gets NaN explicitly
+    rather than numpy's empty-slice warnings."""
+    size = ranks.shape[0]
+    summary = {name: np.full(size, np.nan) for name in ("Median", "Q5", "Q95", "MeanAbsShift")}
+    ranked = ~np.isnan(ranks).all(axis=1)
+    summary["Median"][ranked] = np.nanmedian(ranks[ranked], axis=1)
+    summary["Q5"][ranked] = np.nanquantile(ranks[ranked], 0.05, axis=1)
+    summary["Q95"][ranked] = np.nanquantile(ranks[ranked], 0.95, axis=1)
+    shifted = ranked & ~np.isnan(nominal)
+    summary["MeanAbsShift"][shifted] = np.nanmean(
+        np.abs(ranks[shifted] - nominal[shifted, None]), axis=1
+    )
+    return summary
 
 
 def write_sensitivity(res: SensitivityResult, out: Path) -> None:
@@ -394,6 +516,7 @@ __all__ = [
     "INPUT_NAMES",
     "SensitivityConfig",
     "SensitivityResult",
+    "analysed_time",
     "batched_index",
     "expected_runs",
     "run_sensitivity",

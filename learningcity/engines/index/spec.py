@@ -25,6 +25,7 @@ from .aggregate import AGG_PARAMETERS, AGGREGATORS
 from .errors import IndexInputError, Problem
 from .impute import COLUMN_METHODS, PANEL_TYPES
 from .normalise import NORMALISERS
+from .params import shown
 from .results import TAB_TYPES, USES
 from .screen import UNIT_SCREENS
 from .treat import F1_METHODS, F2_METHODS, F_PASS_METHODS
@@ -243,7 +244,7 @@ def _check_methods(step: Step, problems: list[Problem]) -> None:
         if not isinstance(p.get("global", False), bool):
             problems.append(Problem(step.where, "'global' must be true or false"))
         f_n = p.get("f_n")
-        if f_n is not None and f_n not in NORMALISERS:
+        if f_n is not None and (not isinstance(f_n, str) or f_n not in NORMALISERS):
             problems.append(
                 Problem(step.where, f"unknown f_n '{f_n}'; use one of {', '.join(NORMALISERS)}")
             )
@@ -284,3 +285,11 @@ def _check_results(results: Mapping[str, Any], problems: list[Problem]) -> None:
     use = results.get("use")
     if use is not None and use not in USES:
         problems.append(Problem("pipeline spec: results", f"use '{use}' unknown"))
+    nround = results.get("nround")
+    if nround is not None and not (_is_number(nround) and nround >= 0 and nround == int(nround)):
+        problems.append(
+            Problem(
+                "pipeline spec: results",
+                f"'nround' must be a whole number of decimals (0 or more), not {shown(nround)}",
+            )
+        )

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
-from index_helpers import write_tiny
+from index_helpers import TINY_DATA, TINY_SPEC, write_tiny
 
-from learningcity.engines.index import load_inputs, load_spec
+from learningcity.engines.index import load_inputs, load_spec, parse_spec, run_panel
 from learningcity.engines.index.sensitivity import (
     SensitivityConfig,
+    _combo_spec,
+    analysed_time,
     batched_index,
+    bootstrap_ci,
     run_sensitivity,
     saltelli_design,
     sobol_indices,
@@ -80,3 +84,81 @@ def test_config_validation() -> None:
         SensitivityConfig.from_mapping({"aggregation": ["a_copeland"]})
     with pytest.raises(IndexInputError, match="unknown option"):
         SensitivityConfig.from_mapping({"noise": 1})
+
+
+THREE_UNITS = "\n".join(TINY_DATA.splitlines()[:4]) + "\n"
+PLAIN = {"steps": [{"step": "normalise"}, {"step": "aggregate"}]}
+
+
+@pytest.mark.parametrize("n", [2, 3, 8])
+def test_few_samples_give_nan_or_ordered_intervals_without_numpy_warnings(
+    tmp_path: Path, n: int
+) -> None:
+    d, m, s = write_tiny(tmp_path, data=THREE_UNITS, spec=PLAIN)
+    meta, units = load_inputs(d, m)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "All-NaN slice encountered" would fail here
+        res = run_sensitivity(meta, units, load_spec(s), n=n, seed=1)
+    for index in ("Si", "STi"):
+        low, high = res.indices[f"{index}_low"], res.indices[f"{index}_high"]
+        assert ((low.isna() & high.isna()) | (low <= high)).all()
+
+
+def test_a_bootstrap_of_an_output_that_never_varies_gives_nan_intervals() -> None:
+    flat = np.ones(4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        low, high = bootstrap_ci(flat, flat, np.ones((5, 4)), 100, 0.95, np.random.default_rng(0))
+        s, st = sobol_indices(flat, flat, np.ones((5, 4)))
+    assert low.shape == high.shape == (2, 5)
+    assert np.isnan(low).all() and np.isnan(high).all()
+    assert np.isnan(s).all() and np.isnan(st).all()  # undefined, not infinite
+
+
+def test_no_bootstrap_resamples_means_no_intervals() -> None:
+    rng = np.random.default_rng(0)
+    f = rng.random(16)
+    low, high = bootstrap_ci(f, f[::-1], rng.random((5, 16)), 0, 0.95, rng)
+    assert np.isnan(low).all() and np.isnan(high).all()
+
+
+def test_a_panel_spec_is_analysed_at_its_latest_year_with_global_normalisation(
+    tmp_path: Path,
+) -> None:
+    from test_panel import tiny_panel_data
+
+    steps = [
+        {**step, "global": True} if step["step"] == "normalise" else step
+        for step in TINY_SPEC["steps"]
+    ]
+    spec = {"split_to": "all", "steps": steps}
+    d, m, s = write_tiny(tmp_path, data=tiny_panel_data(), spec=spec)
+    meta, units = load_inputs(d, m)
+    parsed = load_spec(s)
+    assert analysed_time(units, parsed) == 2021
+    res = run_sensitivity(meta, units, parsed, n=8, seed=2)
+    latest = run_panel(meta, units, parsed).coins[2021.0].results()
+    assert latest is not None
+    nominal = dict(zip(res.ranks["uCode"], res.ranks["Nominal"], strict=True))
+    assert nominal == dict(zip(latest["uCode"], latest["Rank"], strict=True))
+    assert res.unit_ranks.shape == (6, 8 * 7)
+    # the alternatives keep the nominal's choice of pooling the years, or not
+    for pooled in (True, False):
+        nominal_spec = parse_spec({**spec, "steps": [{"step": "normalise", "global": pooled}]})
+        combo = _combo_spec(nominal_spec, "i_mean", 3, {"f_n": "n_rank"})
+        assert [step.params for step in combo.steps if step.kind == "normalise"] == [
+            {"f_n": "n_rank", "global": pooled}
+        ]
+
+
+def test_a_unit_without_any_score_in_the_nominal_build_gets_nan_not_a_warning(
+    tmp_path: Path,
+) -> None:
+    d, m, s = write_tiny(tmp_path, data=TINY_DATA + "ZZZ,Nowhere,EU,10,NA,NA,NA,NA\n", spec=PLAIN)
+    meta, units = load_inputs(d, m)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = run_sensitivity(meta, units, load_spec(s), n=8, seed=1)
+    nowhere = res.ranks.set_index("uCode").loc["ZZZ"]
+    assert np.isnan(nowhere["Nominal"]) and np.isnan(nowhere["MeanAbsShift"])
+    assert res.ranks["MeanAbsShift"].notna().sum() == 6
