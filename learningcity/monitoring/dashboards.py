@@ -289,6 +289,7 @@ def network_dashboard(
         chart_id="chart-ranks",
         title=_("Rank of each city, %(year)s") % {"year": year},
         description=_(
+            # xgettext:no-python-format
             "Each dot is a city's rank (1 is the highest score); a grey line, "
             "where shown, is the 5–95 % interval of its rank under the uncertainty "
             "analysis. The table below gives the numbers."

@@ -96,6 +96,7 @@ def _registry() -> dict[str, Derived]:
             "share_free",
             _("Share of learning opportunities that are free"),
             _("free opportunities ÷ opportunities offered in the year × 100"),
+            # xgettext:no-python-format
             _("% of opportunities"),
             lambda city, year: _share(year.free, year.opportunities),
         ),
@@ -106,6 +107,7 @@ def _registry() -> dict[str, Derived]:
                 "opportunities whose main site has step-free access ÷ opportunities with a "
                 "main site × 100"
             ),
+            # xgettext:no-python-format
             _("% of opportunities"),
             lambda city, year: _share(year.step_free, year.with_site),
         ),
@@ -126,6 +128,7 @@ def _registry() -> dict[str, Derived]:
                 "enrolments in opportunities aimed at one or more target groups ÷ all "
                 "enrolments × 100"
             ),
+            # xgettext:no-python-format
             _("% of enrolments"),
             lambda city, year: _share(year.enrolments_any_group, year.enrolments),
         ),

@@ -320,6 +320,7 @@ class RunForm(forms.Form):
             (1024, _("Thorough (1,024 samples)")),
         ],
         help_text=_(
+            # xgettext:no-python-format
             "Varies weights, normalisation, aggregation, imputation and outlier "
             "treatment to give each city's median rank and 5–95 % interval. Runs in "
             "the background."
