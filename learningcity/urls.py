@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include("learningcity.catalogue.api_urls")),
     path("network/monitoring/", include("learningcity.monitoring.network_urls")),
     path("<slug:city_slug>/learn/", include("learningcity.catalogue.urls")),
     path("<slug:city_slug>/monitoring/", include("learningcity.monitoring.urls")),
