@@ -102,7 +102,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].pop("CONN_HEALTH_CHECKS", None)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

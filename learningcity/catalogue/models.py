@@ -3,12 +3,19 @@
 Multi-valued fixed vocabularies are bitmasks (see ``core.flags``); topics and
 languages of instruction are open lists kept as JSON lists of codes."""
 
+import calendar
+import re
 import uuid
+from datetime import datetime
 
+from dateutil.rrule import rrulestr
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from learningcity.core.flags import FlagSet
@@ -115,6 +122,17 @@ class Weekday(models.TextChoices):
     SUNDAY = "sun", _("Sunday")
 
 
+class OpportunityKind(models.TextChoices):
+    """What sort of learning it is: decides how it is described to search engines
+    (schema.org Course or Event) and lets people look for, say, lectures only."""
+
+    COURSE = "course", _("Course")
+    WORKSHOP = "workshop", _("Workshop")
+    LECTURE = "lecture", _("Talk or lecture")
+    CLUB = "club", _("Club or group")
+    EVENT = "event", _("Event")
+
+
 class TimeOfDay(models.TextChoices):
     MORNING = "morning", _("Morning (before 12:00)")
     AFTERNOON = "afternoon", _("Afternoon (12:00–17:00)")
@@ -204,12 +222,15 @@ class LearningSite(models.Model):
     )
     accessibility = models.PositiveIntegerField(_("accessibility"), default=0)
     public_transport = models.CharField(_("public transport"), max_length=240, blank=True)
+    # Lets the finder notice a moved or changed place cheaply (see catalogue.search).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["city", "slug"], name="site_slug_unique_in_city")
         ]
+        indexes = [models.Index(fields=["city", "updated_at"])]
         verbose_name = _("learning site")
         verbose_name_plural = _("learning sites")
 
@@ -238,6 +259,9 @@ class Opportunity(models.Model):
         verbose_name=_("main site"),
     )
     slug = models.SlugField(max_length=120)
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=OpportunityKind.choices, default=OpportunityKind.COURSE
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     # Other languages' wording: {"fr": {"title": "...", "description": "..."}}.
@@ -277,7 +301,11 @@ class Opportunity(models.Model):
                 name="opportunity_age_range_ordered",
             ),
         ]
-        indexes = [models.Index(fields=["city", "is_published", "level"])]
+        indexes = [
+            models.Index(fields=["city", "is_published", "level"]),
+            # The finder's index asks "what changed in this city since ...?" per search.
+            models.Index(fields=["city", "updated_at"]),
+        ]
         verbose_name = _("learning opportunity")
         verbose_name_plural = _("learning opportunities")
 
@@ -291,6 +319,102 @@ class Opportunity(models.Model):
     @property
     def target_group_values(self) -> list[str]:
         return TARGET_GROUPS.to_values(self.target_groups)
+
+
+# The parts of an RFC 5545 RRULE a session may use. Sub-daily frequencies and the rarer
+# parts (BYSETPOS, BYYEARDAY, ...) are left out on purpose: sessions do not need them,
+# and impossible combinations of them make dateutil search for thousands of years.
+RECURRENCE_PARTS = ("FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYMONTH", "WKST")
+RECURRENCE_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+RECURRENCE_MAX_COUNT = 1000
+RECURRENCE_MAX_INTERVAL = 52
+_UNTIL_FORMAT = re.compile(r"^\d{8}T\d{6}Z$")
+
+
+def normalise_recurrence(rule: str) -> str:
+    """``"rrule:freq=weekly; count=3;"`` → ``"FREQ=WEEKLY;COUNT=3"``."""
+    text = rule.strip().upper().removeprefix("RRULE:")
+    return ";".join(part.strip() for part in text.split(";") if part.strip())
+
+
+def recurrence_problem(rule: str, starts_at: datetime) -> str | None:
+    """Why ``rule`` (normalised) is not a usable repeat rule, in plain words; None if it is."""
+    parts: dict[str, str] = {}
+    for part in rule.split(";"):
+        name, _equals, value = part.partition("=")
+        if not value:
+            return gettext("Each part of the rule needs a name and a value, like FREQ=WEEKLY.")
+        if name not in RECURRENCE_PARTS:
+            return gettext(
+                "“%(name)s” cannot be used here. Use FREQ, INTERVAL, COUNT, UNTIL, BYDAY, "
+                "BYMONTHDAY or BYMONTH."
+            ) % {"name": name}
+        if name in parts:
+            return gettext("“%(name)s” is written twice.") % {"name": name}
+        parts[name] = value
+    problem = _recurrence_part_problem(parts)
+    if problem:
+        return problem
+    try:
+        parsed = rrulestr(rule, dtstart=starts_at)
+    except (ValueError, TypeError) as error:
+        return gettext("The rule could not be read (%(reason)s).") % {"reason": error}
+    if parsed.after(starts_at, inc=True) is None:
+        return gettext(
+            "This rule never gives a date on or after the start. Check its days and months."
+        )
+    return None
+
+
+def _recurrence_part_problem(parts: dict[str, str]) -> str | None:
+    frequency = parts.get("FREQ")
+    if frequency is None:
+        return gettext("Say how often it repeats, for example FREQ=WEEKLY.")
+    if frequency not in RECURRENCE_FREQUENCIES:
+        return gettext("FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY, not “%(value)s”.") % {
+            "value": frequency
+        }
+    if "COUNT" in parts and "UNTIL" in parts:
+        return gettext("Use COUNT (how many times) or UNTIL (the last date), not both.")
+    for name, highest in (("COUNT", RECURRENCE_MAX_COUNT), ("INTERVAL", RECURRENCE_MAX_INTERVAL)):
+        value = parts.get(name)
+        if value is not None and not (value.isdigit() and 1 <= int(value) <= highest):
+            return gettext("%(name)s must be a whole number from 1 to %(highest)s.") % {
+                "name": name,
+                "highest": highest,
+            }
+    until = parts.get("UNTIL")
+    if until is not None and not _UNTIL_FORMAT.match(until):
+        return gettext("Write UNTIL as a date and time in UTC, for example UNTIL=20260630T235959Z.")
+    return _month_day_problem(parts.get("BYMONTH"), parts.get("BYMONTHDAY"))
+
+
+def _numbers(text: str | None) -> list[int] | None:
+    if text is None:
+        return []
+    try:
+        return [int(value) for value in text.split(",")]
+    except ValueError:
+        return None
+
+
+def _month_day_problem(months_text: str | None, days_text: str | None) -> str | None:
+    """Checked here, because dateutil searches for years before giving up on an
+    impossible month (BYMONTH=0) or date (30 February)."""
+    months, days = _numbers(months_text), _numbers(days_text)
+    if months is None or not all(1 <= month <= 12 for month in months):
+        return gettext("BYMONTH takes month numbers from 1 to 12, separated by commas.")
+    if days is None or not all(1 <= abs(day) <= 31 for day in days):
+        return gettext(
+            "BYMONTHDAY takes days of the month from 1 to 31 (or -1 for the last day), "
+            "separated by commas."
+        )
+    if months and days:
+        # 2024 is a leap year: 29 February exists.
+        longest = [calendar.monthrange(2024, month)[1] for month in months]
+        if not any(abs(day) <= length for day in days for length in longest):
+            return gettext("These months never have that day of the month.")
+    return None
 
 
 # Statuses that hold a seat, and statuses that still count as "taking part".
@@ -356,6 +480,14 @@ class Session(models.Model):
     def seats(self) -> int | None:
         return self.capacity if self.capacity is not None else self.opportunity.capacity
 
+    def clean(self) -> None:
+        if self.recurrence:
+            self.recurrence = normalise_recurrence(self.recurrence)
+        if self.recurrence and self.starts_at:
+            problem = recurrence_problem(self.recurrence, self.starts_at)
+            if problem:
+                raise ValidationError({"recurrence": problem})
+
     @property
     def seats_taken(self) -> int:
         counted = getattr(self, "taken_count", None)
@@ -393,6 +525,33 @@ class EnrolmentStatus(models.TextChoices):
     ATTENDED = "attended", _("Attended")
 
 
+class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
+    def with_waitlist_positions(self) -> "EnrolmentQuerySet":
+        """Annotate ``waitlist_position`` (1 = next in line; None unless waitlisted) in
+        the same query: the number of people who joined the same waiting list earlier."""
+        earlier = models.Q(created_at__lt=models.OuterRef("created_at")) | models.Q(
+            created_at=models.OuterRef("created_at"), pk__lt=models.OuterRef("pk")
+        )
+        ahead = (
+            Enrolment.objects.filter(earlier, session=models.OuterRef("session"))
+            .filter(status="waitlisted")
+            .order_by()
+            .values("session")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            waitlist_position=models.Case(
+                models.When(
+                    status="waitlisted",
+                    then=Coalesce(models.Subquery(ahead), 0) + 1,
+                ),
+                default=None,
+                output_field=models.IntegerField(),
+            )
+        )
+
+
 class Enrolment(models.Model):
     """A person's place (or place in line) in a session. Either an account or a light
     sign-up (name and email only); ``public_id`` is the opaque id in links and emails."""
@@ -417,6 +576,11 @@ class Enrolment(models.Model):
     language = models.CharField(_("language"), max_length=10, blank=True)
     # Set when the reminder email went out, so that reminders are sent once.
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    # Only on rows read through ``with_waitlist_positions()``.
+    waitlist_position: int | None
 
     tenant_field = "session__opportunity__city"
 
@@ -454,3 +618,60 @@ class Enrolment(models.Model):
     @property
     def name(self) -> str:
         return str(self.user) if self.user is not None else self.guest_name
+
+
+class ImportJobStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to start")
+    CHECKING = "checking", _("Checking every row")
+    SAVING = "saving", _("Saving")
+    DONE = "done", _("Imported")
+    REFUSED = "refused", _("Refused: nothing was imported")
+
+
+class ImportJob(models.Model):
+    """One upload of opportunities. Small files are processed during the upload; large
+    ones wait for ``learningcity run-jobs``, and the job page shows their progress.
+
+    The file is kept in the database (not on a disk one app server owns) until the
+    job has run, so any worker can pick it up."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="import_jobs")
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="import_jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file_name = models.CharField(max_length=200)
+    file_format = models.CharField(max_length=8)
+    data = models.BinaryField(blank=True)
+    status = models.CharField(
+        max_length=12, choices=ImportJobStatus.choices, default=ImportJobStatus.PENDING
+    )
+    total = models.PositiveIntegerField(default=0)
+    progress = models.PositiveIntegerField(default=0)
+    opportunities_created = models.PositiveIntegerField(default=0)
+    sessions_created = models.PositiveIntegerField(default=0)
+    # Every problem found: [{"row": 3, "column": "level", "message": "..."}].
+    errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} · {self.get_status_display()}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ImportJobStatus.DONE, ImportJobStatus.REFUSED}
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        return int(100 * self.progress / self.total) if self.total else 0

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from learningcity.core.audit import record_event
+from learningcity.core.db import refresh_planner_statistics
 from learningcity.core.models import City, User
 from learningcity.core.tenancy import for_city
 
@@ -576,6 +577,10 @@ def import_opportunities(
     return outcome
 
 
+# After this many new rows the planner's statistics are refreshed (see core.db).
+LARGE_IMPORT_ROWS = 1000
+
+
 @transaction.atomic
 def _save_import(
     actor: User | None, provider: Provider, plan: importer.ImportPlan
@@ -603,6 +608,8 @@ def _save_import(
             session.opportunity = opportunity
     all_sessions = [session for _opportunity, own in sessions for session in own]
     Session.objects.bulk_create(all_sessions, batch_size=1000)
+    if len(all_sessions) >= LARGE_IMPORT_ROWS:
+        transaction.on_commit(refresh_planner_statistics)
     record_event(
         actor,
         "opportunities.imported",

@@ -51,7 +51,9 @@ def make_opportunity(provider: Provider, **fields) -> Opportunity:
         "format": Format.IN_PERSON,
         "languages": ["en"],
     }
-    return Opportunity.objects.create(city=provider.city, provider=provider, **{**defaults, **fields})
+    return Opportunity.objects.create(
+        city=provider.city, provider=provider, **{**defaults, **fields}
+    )
 
 
 def make_session(opportunity: Opportunity, **fields) -> Session:

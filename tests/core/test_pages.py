@@ -106,3 +106,17 @@ def test_public_pages_stay_light(city_a, client):
         css = Path(finders.find("core/site.css")).read_bytes()
         js = Path(finders.find("core/map.js")).read_bytes()
         assert len(html) + len(css) + len(js) <= 100_000, url
+
+
+def test_static_files_collect_with_the_production_storage(tmp_path, settings):
+    """Hashed, compressed static files: a broken reference (e.g. a missing source map)
+    would make collectstatic fail at deploy time."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    assert (tmp_path / "staticfiles.json").exists()

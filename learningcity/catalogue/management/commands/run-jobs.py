@@ -1,4 +1,5 @@
-"""``learningcity run-jobs [--watch] [--interval SECONDS]``: run waiting import jobs.
+"""``learningcity run-jobs [--watch] [--interval SECONDS]``: run waiting import jobs
+and move on the "next date" of opportunities whose date has passed.
 
 Without ``--watch`` it runs what is waiting and stops (for cron or a systemd timer,
 every minute); with ``--watch`` it keeps looking, as a long-running worker. Several
@@ -9,11 +10,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from learningcity.catalogue.schedule import refresh_stale_schedules
 from learningcity.catalogue.services import run_pending_jobs
 
 
 class Command(BaseCommand):
-    help = "Run waiting background jobs (large imports)."
+    help = "Run waiting background jobs (large imports, schedules whose date has passed)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--watch", action="store_true", help="keep running, polling for jobs")
@@ -22,8 +24,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, watch: bool, interval: float, **options: Any) -> None:
         while True:
             ran = run_pending_jobs()
-            if ran or not watch:
-                self.stdout.write(f"Jobs run: {ran}")
+            moved = refresh_stale_schedules()
+            if ran or moved or not watch:
+                self.stdout.write(f"Jobs run: {ran}; schedules moved on: {moved}")
             if not watch:
                 return
             time.sleep(interval)

@@ -1,0 +1,674 @@
+"""The learning finder, an opportunity's page, its calendar file, and the guided path.
+
+Public pages: no account is needed. Only published opportunities of the city in the
+address are ever shown (an unpublished one is visible to the people who manage it,
+with a notice)."""
+
+import math
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from learningcity.core.http import PageNotFound
+from learningcity.core.models import City, District
+from learningcity.core.tenancy import for_city, get_city, get_in_city
+from learningcity.engines.search import AGE, DATES, DISTANCE, TEXT, Point, Schema
+
+from . import forms_finder, schedule, search
+from .models import (
+    ACCESSIBILITY,
+    TARGET_GROUPS,
+    TOPICS,
+    Accessibility,
+    Cost,
+    Format,
+    Level,
+    Opportunity,
+    OpportunityKind,
+    Session,
+    TargetGroup,
+    TimeOfDay,
+    Topic,
+    Weekday,
+)
+from .permissions import can_manage_provider
+
+FIXED_VALUE_LABELS: dict[str, dict[str, Any]] = {
+    "topic": dict(Topic.choices),
+    "kind": dict(OpportunityKind.choices),
+    "format": dict(Format.choices),
+    "cost": dict(Cost.choices),
+    "day": dict(Weekday.choices),
+    "time": dict(TimeOfDay.choices),
+    "group": dict(TargetGroup.choices),
+    "level": dict(Level.choices),
+    "access": dict(Accessibility.choices),
+    "age_band": {value: label for value, label, _low, _high in search.AGE_BANDS},
+}
+OTHER_LANGUAGE_NAMES = {"sgn": "Sign language", "qu": "Runa Simi"}
+UPCOMING_DATES_SHOWN = 6
+
+
+def language_name(code: str) -> str:
+    try:
+        return str(get_language_info(code)["name_local"])
+    except KeyError:
+        return OTHER_LANGUAGE_NAMES.get(code, code)
+
+
+def label_of(facet: str, value: str, districts: dict[str, str]) -> str:
+    if facet == "district":
+        return districts.get(value, value)
+    return _fixed_label(get_language() or "", facet, value)
+
+
+@lru_cache(maxsize=4096)
+def _fixed_label(language: str, facet: str, value: str) -> str:
+    """A value's label in ``language``, translated once per process: a results page
+    shows about a hundred of them."""
+    if facet == "language":
+        return language_name(value)
+    label = FIXED_VALUE_LABELS[facet].get(value)
+    return value if label is None else str(label)
+
+
+# -- URLs built from the current question ---------------------------------------------
+
+
+def url_without(params: QueryDict, name: str, value: str | None = None) -> str:
+    """The current query (back on page 1) with one value, or every value, of
+    ``name`` removed."""
+    kept = [
+        (key, item)
+        for key, items in params.lists()
+        if key != "page"
+        for item in items
+        if not (key == name and value in (None, item))
+    ]
+    return f"?{urlencode(kept)}"
+
+
+@dataclass(frozen=True)
+class Pages:
+    """What ``core/components/pagination.html`` reads (a Django Page look-alike)."""
+
+    number: int
+    num_pages: int
+
+    @property
+    def paginator(self) -> "Pages":
+        return self
+
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+# -- the finder -----------------------------------------------------------------------
+
+
+def _origin(
+    city: City,
+    request: forms_finder.FinderRequest,
+    index: search.CityIndex,
+    districts: list[District],
+) -> tuple[Point | None, str]:
+    """Where distances start from, and how to name it (notices added when unknown)."""
+    if request.near:
+        place = search.find_place(city, request.near, index, districts)
+        if place is not None:
+            return place.point, place.label
+        request.notices.append(
+            _(
+                "We could not find “%(place)s” among this city's districts and places. "
+                "Try a district name or the name of a library or centre."
+            )
+            % {"place": request.near}
+        )
+    if request.point is not None:
+        return request.point, _("the point you chose")
+    if request.km is not None:
+        request.notices.append(_("To limit the distance, say where you start from."))
+    return None, ""
+
+
+def _facet_groups(
+    schema: Schema,
+    counts: Any,
+    filters: dict[str, frozenset[str]],
+    districts: dict[str, str],
+) -> list[dict[str, Any]]:
+    groups = []
+    for facet in schema.facets:
+        chosen = filters.get(facet.name, frozenset())
+        found = counts.get(facet.name, {})
+        # Values nobody offers are left out (unless chosen): shorter, clearer lists.
+        options = [
+            {
+                "value": value,
+                "label": label_of(facet.name, value, districts),
+                "count": found.get(value, 0),
+                "checked": value in chosen,
+                "id": f"f-{facet.name}-{index}",
+            }
+            for index, value in enumerate(facet.values)
+            if found.get(value, 0) or value in chosen
+        ]
+        if options:
+            groups.append(
+                {
+                    "name": facet.name,
+                    "label": search.FACET_LABELS[facet.name],
+                    "options": options,
+                    "open": bool(chosen),
+                    "all": facet.match_all,
+                }
+            )
+    return groups
+
+
+def _chips(
+    request: forms_finder.FinderRequest, params: QueryDict, districts: dict[str, str], origin: str
+) -> list[dict[str, str]]:
+    chips = []
+    if request.text:
+        chips.append({"label": f"“{request.text}”", "url": url_without(params, "q")})
+    for name, values in request.filters.items():
+        for value in sorted(values):
+            chips.append(
+                {"label": label_of(name, value, districts), "url": url_without(params, name, value)}
+            )
+    if request.when:
+        label = dict(forms_finder.WHEN_CHOICES)[request.when]
+        chips.append({"label": str(label), "url": url_without(params, "when")})
+    if request.age is not None:
+        chips.append(
+            {"label": _("Age %(age)s") % {"age": request.age}, "url": url_without(params, "age")}
+        )
+    if origin:
+        chips.append(
+            {"label": _("Near %(place)s") % {"place": origin}, "url": _without_origin(params)}
+        )
+    return chips
+
+
+def _without_origin(params: QueryDict) -> str:
+    dropped = {"near", "lat", "lng", "km", "page"}
+    kept = [(key, item) for key, items in params.lists() if key not in dropped for item in items]
+    return f"?{urlencode(kept)}"
+
+
+def _relaxations(
+    outcome: search.SearchOutcome[Any],
+    params: QueryDict,
+    districts: dict[str, str],
+    *,
+    parameters: dict[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """For an empty result: which filter to drop, and what it would give.
+    ``parameters`` names the URL parameter behind a filter when it is not the
+    filter's own name."""
+    parameters = parameters or {}
+    names = {
+        TEXT: (_("your search words"), url_without(params, "q")),
+        AGE: (_("the age"), url_without(params, "age")),
+        DISTANCE: (_("the distance limit"), url_without(params, parameters.get(DISTANCE, "km"))),
+        DATES: (_("the dates"), url_without(params, "when")),
+    }
+    suggestions = []
+    for relaxation in outcome.result.relaxations:
+        if relaxation.total == 0:
+            continue
+        if relaxation.filter in names:
+            label, url = names[relaxation.filter]
+        else:
+            chosen = outcome.query_filters.get(relaxation.filter, frozenset())
+            values = ", ".join(
+                label_of(relaxation.filter, value, districts) for value in sorted(chosen)
+            )
+            facet_label = search.FACET_LABELS.get(relaxation.filter, relaxation.filter)
+            label = f"{facet_label}: {values}"
+            url = url_without(params, parameters.get(relaxation.filter, relaxation.filter))
+        suggestions.append({"label": label, "total": relaxation.total, "url": url})
+    return suggestions[:3]
+
+
+def _result_rows(outcome: search.SearchOutcome[search.Listed], city: City) -> list[dict[str, Any]]:
+    """What each result shows, worked out here once: a results page has twenty of
+    them, and formatting in Python is several times quicker than in the template."""
+    labels = {
+        name: {value: str(label) for value, label in FIXED_VALUE_LABELS[name].items()}
+        for name in ("kind", "format", "cost")
+    }
+    base = reverse("catalogue:finder", kwargs={"city_slug": city.slug})
+    rows = []
+    for match in outcome.matches:
+        opportunity = match.opportunity
+        site = opportunity.site
+        starts = opportunity.next_start
+        local = timezone.localtime(starts, city.tzinfo) if starts else None
+        rows.append(
+            {
+                "opportunity": opportunity,
+                "url": f"{base}opportunities/{opportunity.slug}/",
+                "kind": labels["kind"].get(opportunity.kind, opportunity.kind),
+                "format": labels["format"].get(opportunity.format, opportunity.format),
+                "cost": labels["cost"].get(opportunity.cost, opportunity.cost),
+                "free": opportunity.cost == Cost.FREE,
+                "starts_iso": local.isoformat() if local else "",
+                "starts": dateformat.format(local, "D j M, H:i") if local else "",
+                "distance": search.distance_label(match.distance_km),
+                "place": site,
+                "district": site.district if site else None,
+                "languages": ", ".join(language_name(code) for code in opportunity.languages),
+                "matched": match.matched,
+            }
+        )
+    return rows
+
+
+def _map_points(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": row["opportunity"].title,
+            "lat": row["place"].latitude,
+            "lng": row["place"].longitude,
+            "url": row["url"],
+        }
+        for row in rows
+        if row["place"] is not None and row["place"].latitude is not None
+    ]
+
+
+def _districts(city: City) -> list[District]:
+    return list(for_city(District, city).only("slug", "name", "latitude", "longitude"))
+
+
+class _Fragments:
+    """The finder's rendered main part, by question, for a short while.
+
+    It depends only on the city's index (its ``version``), the question (the query
+    string), the language and the time (date windows, what is "coming up"), so the
+    key holds those, the time rounded to the minute: an edit shows at once (a new
+    version), time moving on (a date passing) within a minute. Popular questions are
+    then answered without searching or rendering again. Per process, bounded, least
+    recently used first out. Each part remembers which opportunities it lists: one
+    cheap query checks they are all still there and published before it is reused."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[Any, ...], tuple[str, list[int]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> tuple[str, list[int]] | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[Any, ...], html: str, listed: list[int]) -> None:
+        with self._lock:
+            self._items[key] = (html, listed)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+FRAGMENT_SECONDS = 60
+MAX_CACHED_QUERY_CHARS = 1000
+fragments = _Fragments(size=256)
+
+
+@require_GET
+def finder(request: HttpRequest, city_slug: str) -> HttpResponse:
+    city = get_city(city_slug)
+    index = search.city_index(city)
+    question = request.META.get("QUERY_STRING", "")
+    key = (city.pk, index.version, get_language(), question, int(time.time()) // FRAGMENT_SECONDS)
+    cached = fragments.get(key)
+    if cached is not None and _still_listed(city, cached[1]):
+        body = cached[0]
+    else:
+        context = _finder_context(request, city, index)
+        body = render_to_string("catalogue/_finder_body.html", context, request=request)
+        if len(question) <= MAX_CACHED_QUERY_CHARS:
+            fragments.put(key, body, [row["opportunity"].pk for row in context["rows"]])
+    return render(request, "catalogue/finder.html", {"city": city, "body": mark_safe(body)})
+
+
+def _still_listed(city: City, listed: list[int]) -> bool:
+    """Are all these opportunities still there and published? (Deleted rows leave
+    no trace in the index's version.)"""
+    if not listed:
+        return True
+    found = for_city(Opportunity, city).filter(pk__in=listed, is_published=True).count()
+    return found == len(listed)
+
+
+def _finder_context(request: HttpRequest, city: City, index: search.CityIndex) -> dict[str, Any]:
+    schema = index.schema
+    asked = forms_finder.parse_finder(request.GET, schema)
+    places = _districts(city)
+    origin, origin_label = _origin(city, asked, index, places)
+    now = timezone.now()
+    language = get_language()
+    query = forms_finder.to_query(asked, city=city, origin=origin, language=language, now=now)
+    outcome = search.search_listed(city, query, index)
+    needed = math.ceil(outcome.result.total / forms_finder.PAGE_SIZE)
+    pages = max(1, min(forms_finder.MAX_PAGE, needed))
+    if asked.page > pages:
+        asked.page = pages
+        query = forms_finder.to_query(asked, city=city, origin=origin, language=language, now=now)
+        outcome = search.search_listed(city, query, index)
+    districts = {district.slug: district.name for district in places}
+    rows = _result_rows(outcome, city)
+    page_params = request.GET.copy()
+    page_params.pop("page", None)
+    encoded = page_params.urlencode()
+    return {
+        "city": city,
+        "asked": asked,
+        "origin_label": origin_label,
+        "total": outcome.result.total,
+        "rows": rows,
+        "first_number": (asked.page - 1) * forms_finder.PAGE_SIZE + 1,
+        "facets": _facet_groups(schema, outcome.result.facets, asked.filters, districts),
+        "chips": _chips(asked, request.GET, districts, origin_label),
+        "relaxations": _relaxations(outcome, request.GET, districts) if not rows else [],
+        "approximate": outcome.result.approximate_words,
+        "unknown": outcome.result.unknown_words,
+        "page_obj": Pages(asked.page, pages),
+        "query_without_page": f"{encoded}&" if encoded else "",
+        "map_points": _map_points(rows),
+        "districts": districts.values(),
+        "when_choices": forms_finder.WHEN_CHOICES,
+        "sort_choices": forms_finder.SORT_CHOICES,
+        "km_choices": forms_finder.KM_CHOICES,
+        "asked_km": f"{asked.km:g}" if asked.km is not None else "",
+        "quick_links": _quick_links(),
+    }
+
+
+def _quick_links() -> list[tuple[str, str]]:
+    return [
+        (
+            _("Free online lectures this week"),
+            "?"
+            + urlencode({"cost": "free", "format": "online", "kind": "lecture", "when": "week"}),
+        ),
+        (_("Free this weekend"), "?" + urlencode({"cost": "free", "when": "weekend"})),
+        (_("For older people"), "?" + urlencode({"group": "older_people"})),
+        (_("For children and families"), "?group=children&group=families"),
+    ]
+
+
+# -- an opportunity -------------------------------------------------------------------
+
+
+def _visible_opportunity(request: HttpRequest, city: City, slug: str) -> Opportunity:
+    opportunity = get_in_city(
+        Opportunity.objects.select_related("provider", "site", "site__district", "city"),
+        city,
+        slug=slug,
+    )
+    if not opportunity.is_published and not can_manage_provider(request.user, opportunity.provider):
+        raise PageNotFound(_("This page does not exist in this city."))
+    return opportunity
+
+
+@require_GET
+def opportunity_detail(request: HttpRequest, city_slug: str, slug: str) -> HttpResponse:
+    city = get_city(city_slug)
+    opportunity = _visible_opportunity(request, city, slug)
+    sessions = list(
+        for_city(Session.objects.with_seat_counts(), city)
+        .filter(opportunity=opportunity)
+        .select_related("site", "opportunity")
+    )
+    now = timezone.now()
+    zone = city.tzinfo
+    upcoming_sessions = []
+    recordings = []
+    for session in sessions:
+        dates = schedule.occurrences(
+            session, zone, start=now, end=now + schedule.HORIZON, limit=UPCOMING_DATES_SHOWN
+        )
+        if dates and not session.is_cancelled:
+            upcoming_sessions.append((session, dates))
+        elif session.recording_url and not session.is_cancelled:
+            recordings.append(session)
+    upcoming_sessions.sort(key=lambda pair: pair[1][0].starts_at)
+    page_url = request.build_absolute_uri(request.path)
+    return render(
+        request,
+        "catalogue/opportunity.html",
+        {
+            "city": city,
+            "opportunity": opportunity,
+            "upcoming": upcoming_sessions,
+            "recordings": recordings,
+            "cancelled": [session for session in sessions if session.is_cancelled],
+            "topics": TOPICS.labels(opportunity.topics),
+            "groups": TARGET_GROUPS.labels(opportunity.target_groups),
+            "access": ACCESSIBILITY.labels(
+                opportunity.accessibility
+                | (opportunity.site.accessibility if opportunity.site else 0)
+            ),
+            "languages": [language_name(code) for code in opportunity.languages],
+            "page_url": page_url,
+            "calendar_url": reverse(
+                "catalogue:opportunity_calendar",
+                kwargs={"city_slug": city.slug, "slug": opportunity.slug},
+            ),
+            "map_points": _detail_map(opportunity),
+        },
+    )
+
+
+def _detail_map(opportunity: Opportunity) -> list[dict[str, Any]]:
+    site = opportunity.site
+    if site is None or site.latitude is None or site.longitude is None:
+        return []
+    return [{"name": site.name, "lat": site.latitude, "lng": site.longitude}]
+
+
+@require_GET
+def opportunity_calendar(request: HttpRequest, city_slug: str, slug: str) -> HttpResponse:
+    city = get_city(city_slug)
+    opportunity = _visible_opportunity(request, city, slug)
+    page = request.build_absolute_uri(
+        reverse("catalogue:opportunity", kwargs={"city_slug": city.slug, "slug": slug})
+    )
+    host = request.get_host().split(":")[0] or "learningcity"
+    events = [
+        schedule.CalendarEvent(
+            uid=f"{session.public_id}@{host}",
+            title=opportunity.title,
+            description=f"{opportunity.description}\n\n{page}".strip(),
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            recurrence=session.recurrence,
+            location=_location(session),
+            url=page,
+            latitude=session.site.latitude if session.site else None,
+            longitude=session.site.longitude if session.site else None,
+            cancelled=session.is_cancelled,
+        )
+        for session in _sessions_of(city, opportunity)
+    ]
+    body = schedule.calendar(events, city.tzinfo, name=opportunity.title)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{opportunity.slug}.ics"'
+    return response
+
+
+def _sessions_of(city: City, opportunity: Opportunity) -> "list[Session]":
+    return list(for_city(Session, city).filter(opportunity=opportunity).select_related("site"))
+
+
+def _location(session: Session) -> str:
+    if session.site is not None:
+        return ", ".join(part for part in (session.site.name, session.site.address) if part)
+    if session.live_url:
+        return _("Online: %(link)s") % {"link": session.live_url}
+    return ""
+
+
+# -- "find learning for me" -----------------------------------------------------------
+
+GUIDED_STEPS = ("what", "when", "where", "help", "language")
+# The URL parameters each question asks for.
+STEP_FIELDS = {
+    "what": ("topic", "q"),
+    "when": ("day", "time"),
+    "where": ("near", "km", "how"),
+    "help": ("access", "free", "age"),
+    "language": ("language",),
+}
+# Filters of the guided path and the parameter that sets them, to drop one.
+GUIDED_PARAMETERS = {"cost": "free", "format": "how", DISTANCE: "km"}
+
+
+def _step_labels() -> list[tuple[str, str]]:
+    labels = [_("What"), _("When"), _("Where"), _("Help"), _("Language")]
+    return list(zip(GUIDED_STEPS, labels, strict=True))
+
+
+@require_GET
+def guided(request: HttpRequest, city_slug: str) -> HttpResponse:
+    city = get_city(city_slug)
+    index = search.city_index(city)
+    answers = forms_finder.parse_guided(request.GET, index.schema, city)
+    step = request.GET.get("step", GUIDED_STEPS[0])
+    context: dict[str, Any] = {"city": city, "answers": answers, "steps": _step_labels()}
+    if step in GUIDED_STEPS:
+        position = GUIDED_STEPS.index(step)
+        last = position + 1 == len(GUIDED_STEPS)
+        context |= {
+            "step": step,
+            "kept": _kept_answers(request.GET, skip=STEP_FIELDS[step]),
+            "number": position + 1,
+            "next": "results" if last else GUIDED_STEPS[position + 1],
+            "back": _step_url(request.GET, GUIDED_STEPS[position - 1]) if position else "",
+            "choices": _guided_choices(city),
+        }
+        return render(request, "catalogue/guided_step.html", context)
+    places = _districts(city)
+    origin, origin_label = _origin(city, answers.request, index, places)
+    query = forms_finder.guided_query(answers, city=city, origin=origin, language=get_language())
+    outcome = search.search_listed(city, query, index)
+    districts = {district.slug: district.name for district in places}
+    rows = _result_rows(outcome, city)
+    for row in rows:
+        row["reasons"] = _reasons(row, answers, origin_label, districts)
+    context |= {
+        "rows": rows,
+        "total": outcome.result.total,
+        "origin_label": origin_label,
+        "relaxations": (
+            _relaxations(outcome, request.GET, districts, parameters=GUIDED_PARAMETERS)
+            if not rows
+            else []
+        ),
+        "change_url": _step_url(request.GET, GUIDED_STEPS[0]),
+        "finder_url": reverse("catalogue:finder", kwargs={"city_slug": city.slug})
+        + "?"
+        + forms_finder.guided_as_finder(request.GET),
+    }
+    return render(request, "catalogue/guided_results.html", context)
+
+
+def _kept_answers(params: QueryDict, *, skip: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Earlier answers, carried along as hidden fields (not the current question's)."""
+    return [
+        (name, value)
+        for name, values in params.lists()
+        if name != "step" and name not in skip
+        for value in values
+    ]
+
+
+def _step_url(params: QueryDict, step: str) -> str:
+    kept = params.copy()
+    kept["step"] = step
+    return f"?{kept.urlencode()}"
+
+
+def _guided_choices(city: City) -> dict[str, Any]:
+    return {
+        "topic": Topic.choices,
+        "day": Weekday.choices,
+        "time": TimeOfDay.choices,
+        "access": Accessibility.choices,
+        "language": [(code, language_name(code)) for code in search.facet_languages(city)[:8]],
+        "km": forms_finder.GUIDED_KM_CHOICES,
+        "how": forms_finder.HOW_CHOICES,
+        "districts": for_city(District, city).values_list("name", flat=True),
+    }
+
+
+def _reasons(
+    row: dict[str, Any],
+    answers: forms_finder.GuidedAnswers,
+    origin_label: str,
+    districts: dict[str, str],
+) -> list[str]:
+    """Plain sentences saying why this opportunity was suggested."""
+    opportunity: search.Listed = row["opportunity"]
+    matched: dict[str, tuple[str, ...]] = row["matched"]
+    reasons = []
+    if "topic" in matched:
+        topics = ", ".join(label_of("topic", value, districts) for value in matched["topic"])
+        reasons.append(_("It is about what you want to learn: %(topics)s.") % {"topics": topics})
+    elif answers.request.text:
+        reasons.append(_("It matches your words “%(words)s”.") % {"words": answers.request.text})
+    free_time = [label_of("day", value, districts) for value in matched.get("day", ())]
+    free_time += [label_of("time", value, districts).lower() for value in matched.get("time", ())]
+    if free_time:
+        reasons.append(
+            _("It happens when you are free: %(when)s.") % {"when": ", ".join(free_time)}
+        )
+    elif answers.wishes.get("day") or answers.wishes.get("time"):
+        reasons.append(_("Check the dates: it is not always at the times you chose."))
+    if row["distance"] and origin_label:
+        reasons.append(
+            _("It is %(distance)s from %(place)s.")
+            % {"distance": row["distance"], "place": origin_label}
+        )
+    if opportunity.format == Format.ONLINE:
+        reasons.append(_("It is online: you can join from home."))
+    if opportunity.cost == Cost.FREE:
+        reasons.append(_("It is free."))
+    needs = answers.request.filters.get("access", frozenset())
+    if needs:
+        labels = ", ".join(label_of("access", value, districts) for value in sorted(needs))
+        reasons.append(_("It offers what you need: %(needs)s.") % {"needs": labels})
+    if answers.request.filters.get("language"):
+        reasons.append(_("It is taught in: %(languages)s.") % {"languages": row["languages"]})
+    return reasons

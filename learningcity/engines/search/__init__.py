@@ -1,0 +1,42 @@
+"""Search engine for the learning finder: plain typed Python over NumPy, no Django.
+
+An in-memory columnar index over documents (facet bitsets, ages, places, dates and
+a stemmed inverted index of their wording) answering text + facet + distance
+queries with all facet counts in a few milliseconds. See ``index.py``.
+"""
+
+from .index import SearchIndex, build_index
+from .query import (
+    AGE,
+    DATES,
+    DISTANCE,
+    TEXT,
+    Hit,
+    Point,
+    Preferences,
+    Query,
+    Relaxation,
+    Result,
+    Sort,
+)
+from .schema import Document, Facet, Schema, Text
+
+__all__ = [
+    "AGE",
+    "DATES",
+    "DISTANCE",
+    "TEXT",
+    "Document",
+    "Facet",
+    "Hit",
+    "Point",
+    "Preferences",
+    "Query",
+    "Relaxation",
+    "Result",
+    "Schema",
+    "SearchIndex",
+    "Sort",
+    "Text",
+    "build_index",
+]

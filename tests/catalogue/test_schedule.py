@@ -1,0 +1,167 @@
+"""Schedules: repeat rules in the city's time zone, the finder's derived fields, and
+the iCalendar export."""
+
+import zoneinfo
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from learningcity.catalogue import schedule
+from learningcity.catalogue.models import TIMES_OF_DAY, WEEKDAYS, Opportunity, Session
+from tests.catalogue.factories import make_opportunity, make_provider, make_session
+
+pytestmark = pytest.mark.django_db
+
+DUBLIN = zoneinfo.ZoneInfo("Europe/Dublin")
+
+
+def at(year, month, day, hour=10, zone=DUBLIN):
+    return datetime(year, month, day, hour, 0, tzinfo=zone)
+
+
+def session(starts, hours=2, recurrence="", **fields):
+    return Session(
+        starts_at=starts, ends_at=starts + timedelta(hours=hours), recurrence=recurrence, **fields
+    )
+
+
+def test_a_weekly_rule_keeps_its_local_time_across_the_clock_change():
+    weekly = session(at(2026, 3, 21), recurrence="FREQ=WEEKLY;BYDAY=SA;COUNT=3")
+    dates = schedule.occurrences(weekly, DUBLIN, start=at(2026, 3, 1), end=at(2026, 5, 1))
+    assert [d.starts_at.hour for d in dates] == [10, 10, 10]
+    # Irish summer time starts on 29 March.
+    assert [d.starts_at.utcoffset() for d in dates] == [
+        timedelta(0),
+        timedelta(0),
+        timedelta(hours=1),
+    ]
+
+
+def test_dates_before_the_window_or_after_it_are_left_out():
+    daily = session(at(2026, 1, 1), recurrence="FREQ=DAILY;COUNT=30")
+    dates = schedule.occurrences(daily, DUBLIN, start=at(2026, 1, 10, 11), end=at(2026, 1, 13, 0))
+    assert [d.starts_at.day for d in dates] == [10, 11, 12]  # the 10th is still going on
+
+
+def test_a_rule_without_an_end_is_cut_at_the_limit():
+    forever = session(at(2026, 1, 1), recurrence="FREQ=DAILY")
+    dates = schedule.occurrences(forever, DUBLIN, start=at(2026, 1, 1), end=at(2030, 1, 1), limit=5)
+    assert len(dates) == 5
+
+
+def test_an_unreadable_rule_counts_as_its_first_date():
+    broken = session(at(2026, 1, 5), recurrence="FREQ=SOMETIMES")
+    dates = schedule.occurrences(broken, DUBLIN, start=at(2026, 1, 1), end=at(2026, 2, 1))
+    assert [d.starts_at for d in dates] == [at(2026, 1, 5)]
+
+
+def test_weekdays_times_and_next_start_come_from_upcoming_dates():
+    now = at(2026, 1, 5, 8)  # a Monday morning
+    sessions = [
+        session(at(2026, 1, 6, 18), recurrence="FREQ=WEEKLY;BYDAY=TU,TH;COUNT=4"),
+        session(at(2026, 1, 10, 10)),
+        session(at(2025, 12, 1, 14)),  # over
+        session(at(2026, 1, 11, 14), is_cancelled=True),
+    ]
+    facts = schedule.derive_schedule(sessions, DUBLIN, now)
+    assert WEEKDAYS.to_values(facts.weekdays) == ["tue", "thu", "sat"]
+    assert TIMES_OF_DAY.to_values(facts.times_of_day) == ["morning", "evening"]
+    assert facts.next_start == at(2026, 1, 6, 18).astimezone(UTC)
+
+
+def test_nothing_coming_up_gives_empty_facts():
+    facts = schedule.derive_schedule([session(at(2020, 1, 1))], DUBLIN, at(2026, 1, 1))
+    assert (facts.weekdays, facts.times_of_day, facts.next_start) == (0, 0, None)
+
+
+def test_refresh_schedule_saves_changes_and_marks_the_opportunity_changed(city_a):
+    opportunity = make_opportunity(make_provider(city_a))
+    before = opportunity.updated_at
+    starts = timezone.now() + timedelta(days=3)
+    make_session(opportunity, starts_at=starts, ends_at=starts + timedelta(hours=1))
+    assert schedule.refresh_schedule(opportunity) is True
+    opportunity.refresh_from_db()
+    assert opportunity.next_start == starts
+    assert (
+        opportunity.weekdays
+        == WEEKDAYS.bit[schedule.WEEKDAY_ORDER[starts.astimezone(city_a.tzinfo).weekday()]]
+    )
+    assert opportunity.updated_at > before
+    assert schedule.refresh_schedule(opportunity) is False
+
+
+def test_refresh_schedules_updates_many_and_stamps_them(city_a):
+    provider = make_provider(city_a)
+    opportunities = [make_opportunity(provider) for _ in range(3)]
+    for opportunity in opportunities[:2]:
+        make_session(opportunity)
+    stamp = timezone.now()
+    changed = schedule.refresh_schedules(Opportunity.objects.filter(city=city_a), now=stamp)
+    assert changed == 2
+    stamped = Opportunity.objects.filter(city=city_a, next_start__isnull=False)
+    assert set(stamped.values_list("updated_at", flat=True)) == {stamp}
+
+
+def test_stale_next_starts_move_on_to_the_next_date(city_a):
+    opportunity = make_opportunity(make_provider(city_a))
+    first = (timezone.now() - timedelta(days=2)).replace(microsecond=0)
+    make_session(
+        opportunity,
+        starts_at=first,
+        ends_at=first + timedelta(hours=1),
+        recurrence="FREQ=WEEKLY;COUNT=3",
+    )
+    Opportunity.objects.filter(pk=opportunity.pk).update(next_start=first)
+    assert schedule.refresh_stale_schedules(city_a) == 1
+    opportunity.refresh_from_db()
+    assert opportunity.next_start == first + timedelta(days=7)
+
+
+# -- iCalendar --------------------------------------------------------------------------
+
+
+def test_text_values_escape_the_special_characters():
+    assert schedule.escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+
+
+def test_long_lines_fold_at_75_octets_without_splitting_characters():
+    line = "SUMMARY:" + "ñ" * 100
+    folded = schedule.fold_line(line)
+    parts = folded.split("\r\n")
+    assert all(len(part.encode()) <= 75 for part in parts)
+    assert all(part.startswith(" ") for part in parts[1:])
+    assert "".join(part[1:] if index else part for index, part in enumerate(parts)) == line
+
+
+def test_a_time_zone_with_daylight_saving_lists_its_changes():
+    lines = schedule.vtimezone(DUBLIN, date(2026, 1, 1), date(2026, 12, 31))
+    assert lines[:2] == ["BEGIN:VTIMEZONE", "TZID:Europe/Dublin"]
+    assert "DTSTART:20260329T010000" in lines  # clocks go forward at 01:00
+    assert "DTSTART:20261025T020000" in lines  # and back at 02:00 summer time
+    assert lines.count("TZOFFSETTO:+0100") == 1
+
+
+def test_a_calendar_has_one_event_per_session_with_its_rule():
+    event = schedule.CalendarEvent(
+        uid="abc@example.org",
+        title="Taller, de pintura",
+        description="Línea 1\nLínea 2",
+        starts_at=at(2026, 3, 21),
+        ends_at=at(2026, 3, 21, 12),
+        recurrence="freq=weekly;byday=sa;count=3",
+        location="Biblioteca; sala 2",
+        url="https://example.org/o/",
+        latitude=6.25,
+        longitude=-75.58,
+    )
+    text = schedule.calendar([event], DUBLIN, name="Taller")
+    assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
+    assert text.endswith("END:VCALENDAR\r\n")
+    unfolded = text.replace("\r\n ", "")
+    assert "DTSTART;TZID=Europe/Dublin:20260321T100000\r\n" in unfolded
+    assert "RRULE:FREQ=WEEKLY;BYDAY=SA;COUNT=3\r\n" in unfolded
+    assert "SUMMARY:Taller\\, de pintura\r\n" in unfolded
+    assert "LOCATION:Biblioteca\\; sala 2\r\n" in unfolded
+    assert "GEO:6.250000;-75.580000\r\n" in unfolded
+    assert unfolded.count("BEGIN:VEVENT") == 1 and "BEGIN:VTIMEZONE" in unfolded
