@@ -76,9 +76,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8911)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
-        "--sqlite-conn-max-age", type=int, default=60,
-        help="seconds a SQLite connection is kept (0: a new one each request, as settings.py does)",
-    )  # fmt: skip
+        "--sqlite-conn-max-age",
+        type=int,
+        default=60,
+        help="seconds a SQLite connection is kept (0: a new one per request; "
+        "settings.py keeps DATABASE_CONN_MAX_AGE, default 60)",
+    )
     parser.add_argument("--loadgen", help=argparse.SUPPRESS)  # internal: run as the generator
     return parser.parse_args()
 
