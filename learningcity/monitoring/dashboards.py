@@ -111,11 +111,11 @@ def city_dashboard(city: City, run: IndexRun) -> CityDashboard | None:
         return [
             Score(
                 node.code,
-                node.name,
+                node.label,
                 getattr(current.get(node.code), "score", None),
                 getattr(current.get(node.code), "rank", None),
                 medians.get(node.code),
-                node.parent.name if node.parent_id and node.parent else "",
+                node.parent.label if node.parent_id and node.parent else "",
             )
             for node in by_level.get(level, [])
         ]
@@ -128,7 +128,7 @@ def city_dashboard(city: City, run: IndexRun) -> CityDashboard | None:
         year=year,
         units=sum(1 for _city, code, _score, _rank in network if code == top_code),
         index=current.get(top_code),
-        index_name=nodes[top_code].name if top_code else "",
+        index_name=nodes[top_code].label if top_code else "",
         areas=scores_at(top - 1),
         focus=scores_at(top - 2) if top - 2 >= 2 else [],
         trend=sorted((r for r in mine if r.code == top_code), key=lambda r: r.year),
@@ -306,7 +306,7 @@ def network_dashboard(
         for row in rows
     ]
     return NetworkDashboard(
-        run, year, nodes[top_code].name, area_nodes, rows, chart, points, units, page_obj
+        run, year, nodes[top_code].label, area_nodes, rows, chart, points, units, page_obj
     )
 
 
@@ -374,7 +374,8 @@ def _indicator_chart(
     return charts.line_chart(
         [(str(year), value) for year, value in series],
         chart_id="chart-indicator",
-        title=_("%(indicator)s in %(city)s, by year") % {"indicator": node.name, "city": city.name},
+        title=_("%(indicator)s in %(city)s, by year")
+        % {"indicator": node.label, "city": city.name},
         description=_(
             "Values on a scale from %(low)g to %(high)g; the table below gives each value."
         )

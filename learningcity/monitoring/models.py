@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from learningcity.core.models import City
@@ -85,12 +86,18 @@ class Framework(models.Model):
         return self.name
 
     @property
+    def label(self) -> str:
+        """The name in the reader's language when the shipped wording is translated
+        (see kflc_strings.py); wording a coordinator changed shows as written."""
+        return gettext(self.name) if self.name else ""
+
+    @property
     def is_network(self) -> bool:
         return self.city_id is None
 
     def level_name(self, level: int | None) -> str:
         if level is not None and 1 <= level <= len(self.level_names):
-            return str(self.level_names[level - 1])
+            return gettext(str(self.level_names[level - 1]))
         return str(_("Level %(level)s") % {"level": level})
 
 
@@ -151,6 +158,15 @@ class FrameworkNode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} · {self.name}"
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (see ``Framework.label``)."""
+        return gettext(self.name) if self.name else ""
+
+    @property
+    def unit_label(self) -> str:
+        return gettext(self.unit) if self.unit else ""
 
     @property
     def is_indicator(self) -> bool:
