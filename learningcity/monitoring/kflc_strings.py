@@ -5,15 +5,20 @@ listed here so that makemessages extracts it and each UI language can show it
 (``Framework.label`` / ``FrameworkNode.label``). Keep in step with data/kflc.json:
 ``tests/monitoring/test_kflc_strings.py`` fails when they differ."""
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext_lazy
+
+# Level names share words with the rest of the interface ("Area" is also a city's
+# size), so they carry their own context.
+LEVEL_NAMES = (
+    pgettext_lazy("framework level", "Indicator"),
+    pgettext_lazy("framework level", "Feature"),
+    pgettext_lazy("framework level", "Area of focus"),
+    pgettext_lazy("framework level", "Area"),
+    pgettext_lazy("framework level", "Index"),
+)
 
 KFLC_STRINGS = (
     gettext_noop("Key Features of Learning Cities"),
-    gettext_noop("Indicator"),
-    gettext_noop("Feature"),
-    gettext_noop("Area of focus"),
-    gettext_noop("Area"),
-    gettext_noop("Index"),
     gettext_noop("Learning city index"),
     gettext_noop("Wider benefits"),
     gettext_noop("Individual empowerment and social cohesion"),

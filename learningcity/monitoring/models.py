@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from learningcity.core.models import City
@@ -97,7 +97,7 @@ class Framework(models.Model):
 
     def level_name(self, level: int | None) -> str:
         if level is not None and 1 <= level <= len(self.level_names):
-            return gettext(str(self.level_names[level - 1]))
+            return pgettext("framework level", str(self.level_names[level - 1]))
         return str(_("Level %(level)s") % {"level": level})
 
 
