@@ -15,7 +15,7 @@ from learningcity.core.http import PageNotFound
 from learningcity.core.permissions import is_network_coordinator, require
 
 from . import dashboards, engine_adapter, exports, permissions, queries, services
-from .forms import ImportFrameworkForm, NewIndicatorForm, RunForm, recent_years
+from .forms import NewIndicatorForm, RunForm, recent_years
 from .http import (
     csv_response,
     form_data,
@@ -27,7 +27,7 @@ from .http import (
 from .models import PER_YEAR_NORMALISATION, FrameworkNode, IndexRun, NodeType, RunStatus
 from .problems import InvalidInput
 from .tables import csv_bytes
-from .views import edit_node_page, show_problems
+from .views import edit_node_page, import_framework_page, show_problems
 
 RUN_INPUT_FILES = ("iMeta.csv", "iData.csv", "pipeline.json")
 
@@ -239,22 +239,12 @@ def framework_imeta(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def framework_import(request: HttpRequest) -> HttpResponse:
     require(permissions.can_manage_network_frameworks(request.user))
-    form = ImportFrameworkForm(*form_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            imported = services.import_framework(
-                actor=request.user,  # type: ignore[arg-type]
-                content=form.cleaned_data["file"].read(),
-                name=form.cleaned_data["name"],
-                slug=form.cleaned_data["slug"],
-                city=None,
-            )
-        except InvalidInput as error:
-            show_problems(form, error)
-        else:
-            messages.success(request, _("Framework imported."))
-            return redirect("monitoring_network:framework", slug=imported.slug)
-    return render(request, "monitoring/framework_import.html", {"form": form, "network": True})
+    return import_framework_page(
+        request,
+        city=None,
+        context={"network": True},
+        redirect_to=lambda imported: ("monitoring_network:framework", {"slug": imported.slug}),
+    )
 
 
 @login_required

@@ -3,6 +3,7 @@
 Views stay thin: the access check first (``monitoring.permissions``), then a query
 helper or a service, then the template."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -226,6 +227,25 @@ def edit_node_page(
 def framework_import(request: HttpRequest, city_slug: str) -> HttpResponse:
     city = get_city(city_slug)
     require(permissions.can_enter_values(request.user, city))
+    return import_framework_page(
+        request,
+        city=city,
+        context={"city": city},
+        redirect_to=lambda imported: (
+            "monitoring:own_framework",
+            {"city_slug": city.slug, "slug": imported.slug},
+        ),
+    )
+
+
+def import_framework_page(
+    request: HttpRequest,
+    *,
+    city: City | None,
+    context: dict[str, Any],
+    redirect_to: Callable[[Framework], tuple[str, dict[str, str]]],
+) -> HttpResponse:
+    """The iMeta import form, for a city's own framework or (``city=None``) the network's."""
     form = ImportFrameworkForm(*form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -240,8 +260,9 @@ def framework_import(request: HttpRequest, city_slug: str) -> HttpResponse:
             show_problems(form, error)
         else:
             messages.success(request, _("Framework imported."))
-            return redirect("monitoring:own_framework", city_slug=city.slug, slug=imported.slug)
-    return render(request, "monitoring/framework_import.html", {"city": city, "form": form})
+            name, kwargs = redirect_to(imported)
+            return redirect(reverse(name, kwargs=kwargs))
+    return render(request, "monitoring/framework_import.html", {**context, "form": form})
 
 
 # ---- coordinators: values --------------------------------------------------------
