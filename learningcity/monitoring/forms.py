@@ -21,7 +21,7 @@ from .models import (
     FrameworkNode,
     ValueStatus,
 )
-from .services import MAX_SAMPLES, SPEC_PRESETS
+from .services import EDITABLE_NODE_FIELDS, MAX_SAMPLES, SPEC_PRESETS
 from .tables import MAX_UPLOAD_BYTES
 
 
@@ -153,18 +153,6 @@ class ImportFrameworkForm(forms.Form):
     )
 
 
-NODE_FIELDS = (
-    "name",
-    "description",
-    "unit",
-    "direction",
-    "weight",
-    "target",
-    "min_value",
-    "max_value",
-)
-
-
 class NodeForm(forms.ModelForm):
     """Wording and measurement of an existing row (its place in the tree stays)."""
 
@@ -175,7 +163,7 @@ class NodeForm(forms.ModelForm):
 
     class Meta:
         model = FrameworkNode
-        fields = NODE_FIELDS
+        fields = EDITABLE_NODE_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def clean(self) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from .http import (
     node_or_404,
     xlsx_response,
 )
-from .models import PER_YEAR_NORMALISATION, FrameworkNode, IndexRun, NodeType, RunStatus
+from .models import PER_YEAR_NORMALISATION, FrameworkNode, IndexRun, RunStatus
 from .problems import InvalidInput
 from .tables import csv_bytes
 from .views import edit_node_page, import_framework_page, show_problems
@@ -264,12 +264,7 @@ def framework_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 def framework_add(request: HttpRequest, slug: str) -> HttpResponse:
     found = framework_or_404(queries.network_frameworks(), slug)
     require(permissions.can_edit_framework(request.user, found))
-    features = [
-        node
-        for node in queries.effective_nodes(found)
-        if node.type == NodeType.AGGREGATE and node.level == 2
-    ]
-    form = NewIndicatorForm(*form_data(request), features=features)
+    form = NewIndicatorForm(*form_data(request), features=queries.feature_nodes(found))
     if request.method == "POST" and form.is_valid():
         try:
             node = services.add_indicator(

@@ -63,6 +63,15 @@ def effective_nodes(framework: Framework) -> list[FrameworkNode]:
     return sorted(nodes, key=lambda node: (base_first[node.framework_id], node.position, node.pk))
 
 
+def feature_nodes(framework: Framework) -> list[FrameworkNode]:
+    """The rows an indicator can be added under: aggregates just above the indicators."""
+    return [
+        node
+        for node in effective_nodes(framework)
+        if node.type == NodeType.AGGREGATE and node.level == 2
+    ]
+
+
 def effective_rows(framework: Framework) -> list[NodeRow]:
     return [row_from_node(node) for node in effective_nodes(framework)]
 

@@ -38,7 +38,7 @@ from .http import (
     node_or_404,
     xlsx_response,
 )
-from .models import Framework, FrameworkNode, IndicatorValue, NodeType, ValueStatus
+from .models import Framework, FrameworkNode, IndicatorValue, ValueStatus
 from .problems import InvalidInput
 
 
@@ -167,12 +167,7 @@ def framework_add(request: HttpRequest, city_slug: str) -> HttpResponse:
     if base is None:
         return redirect("monitoring:framework", city_slug=city.slug)
     main = queries.extension_of(city, base) or base
-    features = [
-        node
-        for node in queries.effective_nodes(main)
-        if node.type == NodeType.AGGREGATE and node.level == 2
-    ]
-    form = NewIndicatorForm(*form_data(request), features=features)
+    form = NewIndicatorForm(*form_data(request), features=queries.feature_nodes(main))
     if request.method == "POST" and form.is_valid():
         try:
             extension = services.extend_framework(actor=request.user, city=city, base=base)  # type: ignore[arg-type]
