@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -193,3 +194,18 @@ SITE_NAME = _("learningcity")
 # Map tiles are fetched by the visitor's browser; empty hides the tile layer (the
 # list beside every map carries the same information).
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+
+# Background tasks: one huey queue. SQLite storage beside the database by default (no
+# service needed); REDIS_URL switches to Redis for several machines. Refined in
+# docs/architecture.md ("Background work").
+REDIS_URL = os.environ.get("REDIS_URL", "")
+HUEY = {
+    "name": "learningcity",
+    "immediate": env_bool("HUEY_IMMEDIATE", False),
+    "utc": True,
+    **(
+        {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
+        if REDIS_URL
+        else {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "tasks.sqlite3")}
+    ),
+}

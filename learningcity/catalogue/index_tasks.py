@@ -1,0 +1,1 @@
+"""Background tasks that build and refresh the finder's search index files."""
