@@ -16,10 +16,16 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# Links in the demo's emails point at the address it serves.
+demo: export SITE_URL = http://$(HOST)
+# The background worker (imports, index runs, the periodic schedule) runs beside the
+# web server and stops with it.
 demo: install
 	$(BIN)/learningcity migrate --noinput
 	$(BIN)/learningcity seed-demo --size $(DEMO_SIZE)
-	@echo "Serving the demo at http://$(HOST)/ (Ctrl-C to stop)"
+	@echo "Serving the demo at http://$(HOST)/ with its background worker (Ctrl-C to stop)"
+	@$(BIN)/learningcity run_huey & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT HUP INT TERM; \
 	$(BIN)/learningcity runserver $(HOST)
 
 serve: install
@@ -52,8 +58,9 @@ bench: bench-index bench-finder
 bench-index: install
 	$(BIN)/python bench/bench_index.py
 
+# QUICK=1: shorter load runs (a few minutes instead of about ten).
 bench-finder: install
-	$(BIN)/python bench/bench_finder.py
+	$(BIN)/python bench/bench_finder.py $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(VENV) data/*.sqlite3* artefacts .pytest_cache .mypy_cache .ruff_cache

@@ -1,5 +1,6 @@
 """``learningcity import-opportunities --city SLUG --provider SLUG FILE``: the same
-import as the workspace's upload page (all rows or none), from the command line."""
+import as the workspace's upload page (all rows or none; creates or updates by slug),
+from the command line. ``--dry-run`` only says what it would create and change."""
 
 from pathlib import Path
 from typing import Any
@@ -8,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from learningcity.catalogue import importer
 from learningcity.catalogue.models import Provider
-from learningcity.catalogue.services import ImportOutcome, import_opportunities
+from learningcity.catalogue.services import ImportOutcome, import_opportunities, preview_import
 from learningcity.core.models import City
 from learningcity.core.tenancy import for_city
 
@@ -20,8 +21,19 @@ class Command(BaseCommand):
         parser.add_argument("--city", required=True, help="the city's slug")
         parser.add_argument("--provider", required=True, help="the provider's slug")
         parser.add_argument("file", type=Path, help="a .csv or .xlsx file")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="say what would change; save nothing"
+        )
 
-    def handle(self, *args: Any, city: str, provider: str, file: Path, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        city: str,
+        provider: str,
+        file: Path,
+        dry_run: bool = False,
+        **options: Any,
+    ) -> None:
         found_city = City.objects.filter(slug=city).first()
         if found_city is None:
             raise CommandError(f"No city “{city}”.")
@@ -35,6 +47,9 @@ class Command(BaseCommand):
         except importer.UnreadableFile as problem:
             raise CommandError(problem.message) from None
         total = len(table.rows)
+        if dry_run:
+            self._report(preview_import(provider=found, table=table), saved=False)
+            return
         outcome = import_opportunities(
             actor=None,
             provider=found,
@@ -42,14 +57,19 @@ class Command(BaseCommand):
             on_progress=lambda done: self.stderr.write(f"checked {done} of {total} rows"),
             before_saving=lambda: self.stderr.write("every row is fine; saving"),
         )
-        self._report(outcome)
+        self._report(outcome, saved=True)
 
-    def _report(self, outcome: ImportOutcome) -> None:
+    def _report(self, outcome: ImportOutcome, *, saved: bool) -> None:
         if outcome.ok:
+            opportunities = outcome.summary["opportunities"]
+            sessions = outcome.summary["sessions"]
+            verb = "Imported" if saved else "Would import"
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Imported {outcome.opportunities_created} opportunities with "
-                    f"{outcome.sessions_created} sessions."
+                    f"{verb}: opportunities {opportunities['create']} new, "
+                    f"{opportunities['change']} changed, {opportunities['same']} unchanged; "
+                    f"sessions {sessions['create']} new, {sessions['change']} changed, "
+                    f"{sessions['same']} unchanged."
                 )
             )
             return

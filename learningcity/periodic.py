@@ -1,0 +1,64 @@
+"""Every periodic task of the platform, in one place (huey crontabs, in UTC).
+
+To add one: write the work as a plain function in its app (a service, testable on
+its own), then add a task here that calls it::
+
+    @db_periodic_task(crontab(minute="0", hour="6"))
+    @lock_task("send-digests")
+    def send_digests() -> None:
+        digests.send_digests()
+
+``db_periodic_task`` closes stale database connections around the call;
+``lock_task`` stops a second copy from starting while one still runs (when several
+workers run the schedule, or a run takes longer than its period). Every task here must
+be safe to run twice. The schedule runs inside ``learningcity run_huey``; with several
+worker machines, let one run it and start the others with ``--no-periodic``
+(docs/deployment.md).
+"""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, lock_task
+
+from learningcity.catalogue import alerts as catalogue_alerts
+from learningcity.catalogue import index_tasks as catalogue_index
+from learningcity.catalogue import jobs as catalogue_jobs
+from learningcity.catalogue import schedule as catalogue_schedule
+from learningcity.catalogue import services as catalogue_services
+from learningcity.monitoring import services as monitoring_services
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("reap-stalled-jobs")
+def reap_stalled_jobs() -> None:
+    """Give jobs whose worker died to another worker, or fail them with a reason."""
+    catalogue_jobs.reap_stalled_jobs()
+    monitoring_services.reap_stalled_runs()
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("refresh-schedules")
+def refresh_schedules() -> None:
+    """Move on the "next date" of opportunities whose date has passed."""
+    catalogue_schedule.refresh_stale_schedules()
+
+
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("refresh-search-indexes")
+def refresh_search_indexes() -> None:
+    """Keep this machine's finder index files current even where nobody searches."""
+    catalogue_index.refresh_search_indexes()
+
+
+@db_periodic_task(crontab(minute="*/15"))
+@lock_task("send-reminders")
+def send_reminders() -> None:
+    """Remind everyone with a seat in a session starting within 24 hours (once each)."""
+    catalogue_services.send_reminders()
+
+
+# Once a day: a digest of what is new, not an e-mail for every new course.
+@db_periodic_task(crontab(minute="0", hour="7"))
+@lock_task("send-saved-search-alerts")
+def send_saved_search_alerts() -> None:
+    """E-mail each confirmed saved search what newly matches it (once per opportunity)."""
+    catalogue_alerts.send_saved_search_alerts()
