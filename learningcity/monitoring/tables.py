@@ -2,71 +2,42 @@
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
+
+from learningcity.core import spreadsheets
 
 from .problems import InvalidInput, Problem
 
-MAX_UPLOAD_BYTES = 5_000_000
-MAX_ROWS = 20_000
+MAX_UPLOAD_BYTES = settings.MONITORING_IMPORT_MAX_BYTES
 Cell = str | int | float | None
 
 
 def read_table(content: bytes, filename: str) -> list[list[Cell]]:
-    """The first sheet of an XLSX file, or a CSV file, as rows of cells (header first)."""
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise InvalidInput([Problem(_("file"), _("The file is larger than 5 MB."))])
-    if not content.strip():
-        raise InvalidInput([Problem(_("file"), _("The file is empty."))])
-    if filename.lower().endswith(".xlsx") or content[:2] == b"PK":
-        rows = _read_xlsx(content)
-    else:
-        rows = _read_csv(content)
-    rows = [row for row in rows if any(cell not in (None, "") for cell in row)]
-    if len(rows) > MAX_ROWS:
-        raise InvalidInput(
-            [Problem(_("file"), _("The file has more than %(limit)s rows.") % {"limit": MAX_ROWS})]
-        )
-    if not rows:
-        raise InvalidInput([Problem(_("file"), _("The file is empty."))])
-    return rows
-
-
-def _read_csv(content: bytes) -> list[list[Cell]]:
+    """The first sheet of an XLSX file, or a CSV file, as rows of cells (header first),
+    read by the shared reader within this import's limits (settings
+    ``MONITORING_IMPORT_MAX_ROWS`` and ``MONITORING_IMPORT_MAX_BYTES``)."""
+    is_xlsx = filename.lower().endswith(".xlsx") or content[:2] == b"PK"
+    limits = spreadsheets.limits_for(
+        max_rows=settings.MONITORING_IMPORT_MAX_ROWS,
+        max_bytes=settings.MONITORING_IMPORT_MAX_BYTES,
+    )
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput(
-            [Problem(_("file"), _("The file is not CSV text in UTF-8 nor an XLSX workbook."))]
-        ) from None
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+        rows = spreadsheets.read_rows(content, "xlsx" if is_xlsx else "csv", limits)
+    except spreadsheets.UnreadableFile as error:
+        message = error.message
+        if error.reason == "encoding":  # the format was guessed from the content
+            message = _("The file is not CSV text in UTF-8 nor an XLSX workbook.")
+        raise InvalidInput([Problem(_("file"), message)]) from None
+    return [[_cell(value) for value in cells] for _number, cells in rows]
 
 
-def _read_xlsx(content: bytes) -> list[list[Cell]]:
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise InvalidInput(
-            [Problem(_("file"), _("This XLSX workbook could not be opened."))]
-        ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [[_xlsx_cell(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
-def _xlsx_cell(value: object) -> Cell:
-    if value is None or isinstance(value, int | float | str):
+def _cell(value: object) -> Cell:
+    if value is None or (isinstance(value, int | float | str) and not isinstance(value, bool)):
         return value
     return str(value)
 
@@ -80,7 +51,7 @@ def csv_bytes(rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     for row in rows:
-        writer.writerow(["NA" if cell is None else _safe_text(cell) for cell in row])
+        writer.writerow(["NA" if cell is None else safe_cell(cell) for cell in row])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -93,7 +64,7 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Iterable[Sequence[object]]]]) -> byte
     for title, rows in sheets:
         sheet = workbook.create_sheet(title[:31])
         for row in rows:
-            sheet.append([_safe_text(cell) for cell in row])
+            sheet.append([safe_cell(cell) for cell in row])
         for cell in sheet[1] if sheet.max_row else []:
             cell.font = Font(bold=True)
     buffer = io.BytesIO()
@@ -101,12 +72,23 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Iterable[Sequence[object]]]]) -> byte
     return buffer.getvalue()
 
 
-def _safe_text(cell: object) -> object:
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(cell: object) -> object:
     """Text that a spreadsheet would run as a formula is written as plain text
-    (numbers written as text, like "-1", stay as they are)."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") and not _is_number(cell):
+    (numbers written as text, like "-1", stay as they are). Every monitoring
+    download (CSV, XLSX, iMeta) goes through this one function."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) and not _is_number(cell):
         return "'" + cell
     return cell
+
+
+def unescape_cell(text: str) -> str:
+    """Undo :func:`safe_cell` when a downloaded file comes back in."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
 
 
 def _is_number(text: str) -> bool:
