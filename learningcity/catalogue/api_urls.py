@@ -1,18 +1,15 @@
-"""The public JSON API, mounted at ``/api/v1/`` (see catalogue/api.py)."""
+"""The public JSON API, mounted at ``/api/v1/`` (see catalogue/api.py): the
+operations, ``openapi.json``, the docs page at ``docs``, and a JSON 404 for any
+other address under the API."""
 
-from django.urls import path
+from django.urls import re_path
 
 from . import api
 
 app_name = "catalogue_api"
 
 urlpatterns = [
-    path("openapi.json", api.openapi, name="openapi"),
-    path("<slug:city_slug>/opportunities/", api.opportunities, name="opportunities"),
-    path("<slug:city_slug>/opportunities/<slug:slug>/", api.opportunity, name="opportunity"),
-    path("<slug:city_slug>/sessions/", api.sessions, name="sessions"),
-    path("<slug:city_slug>/sites/", api.sites, name="sites"),
-    path("<slug:city_slug>/sites/<slug:slug>/", api.site, name="site"),
-    path("<slug:city_slug>/providers/", api.providers, name="providers"),
-    path("<slug:city_slug>/providers/<slug:slug>/", api.provider, name="provider"),
+    *api.api.urls[0],
+    # Only addresses ending in "/": without one, Django's APPEND_SLASH redirect applies.
+    re_path(r"^[\s\S]*/$", api.not_found, name="not_found"),
 ]

@@ -8,8 +8,9 @@ derive the opportunity's ``weekdays`` and ``times_of_day`` bitmasks and its
 them true after sessions change, and ``refresh_stale_schedules`` moves ``next_start``
 on once a date has passed (run it daily).
 
-The iCalendar export (RFC 5545) writes one VEVENT per session, with its RRULE, in the
-city's time zone (a VTIMEZONE describes that zone's offsets for the years covered).
+The iCalendar export (RFC 5545, written with the ``icalendar`` library) has one VEVENT
+per session, with its RRULE, in the city's time zone (a VTIMEZONE built from zoneinfo
+describes that zone's offsets for the years covered).
 """
 
 import itertools
@@ -19,6 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
+import icalendar
 from dateutil.rrule import rrulestr
 from django.db import models, transaction
 from django.utils import timezone
@@ -223,103 +225,6 @@ def refresh_stale_schedules(city: City | None = None, *, now: datetime | None = 
 # -- iCalendar (RFC 5545) ----------------------------------------------------------
 
 PRODUCT_ID = "-//learningcity//learning finder//EN"
-LINE_OCTETS = 75
-
-
-def escape_text(value: str) -> str:
-    """A TEXT value: backslash, semicolon, comma and newlines escaped (3.3.11)."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
-
-
-def fold_line(line: str) -> str:
-    """Split a content line into lines of at most 75 octets, continuation lines
-    starting with a space (3.1), never inside a UTF-8 character."""
-    pieces: list[str] = []
-    current = ""
-    size = 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        limit = LINE_OCTETS if not pieces else LINE_OCTETS - 1
-        if size + width > limit:
-            pieces.append(current)
-            current, size = "", 0
-        current += char
-        size += width
-    pieces.append(current)
-    return "\r\n ".join(pieces)
-
-
-def _local(moment: datetime) -> str:
-    return moment.strftime("%Y%m%dT%H%M%S")
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _offset(delta: timedelta | None) -> str:
-    minutes = int((delta or timedelta()).total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    hours, minutes = divmod(abs(minutes), 60)
-    return f"{sign}{hours:02d}{minutes:02d}"
-
-
-def _transitions(zone: zoneinfo.ZoneInfo, first: date, last: date) -> list[datetime]:
-    """UTC instants in [first, last] at which ``zone`` changes its offset."""
-    found: list[datetime] = []
-    moment = datetime(first.year, first.month, first.day, tzinfo=UTC)
-    end = datetime(last.year, last.month, last.day, tzinfo=UTC)
-    step = timedelta(days=1)
-    while moment < end:
-        following = moment + step
-        if moment.astimezone(zone).utcoffset() != following.astimezone(zone).utcoffset():
-            low, high = moment, following  # narrow down to the minute
-            while high - low > timedelta(minutes=1):
-                middle = low + (high - low) / 2
-                if middle.astimezone(zone).utcoffset() == low.astimezone(zone).utcoffset():
-                    low = middle
-                else:
-                    high = middle
-            found.append(high.replace(second=0, microsecond=0))
-        moment = following
-    return found
-
-
-def vtimezone(zone: zoneinfo.ZoneInfo, first: date, last: date) -> list[str]:
-    """A VTIMEZONE giving ``zone``'s offsets from ``first`` to ``last`` (3.6.5)."""
-    opening = datetime(first.year, first.month, first.day, tzinfo=UTC).astimezone(zone)
-    lines = ["BEGIN:VTIMEZONE", f"TZID:{zone.key}"]
-    lines += _observance(opening, opening.utcoffset(), datetime(1970, 1, 1))
-    for instant in _transitions(zone, first, last):
-        before = (instant - timedelta(minutes=1)).astimezone(zone).utcoffset()
-        after = instant.astimezone(zone)
-        onset = (instant + (before or timedelta())).replace(tzinfo=None)
-        lines += _observance(after, before, onset)
-    lines.append("END:VTIMEZONE")
-    return lines
-
-
-def _observance(moment: datetime, offset_from: timedelta | None, onset: datetime) -> list[str]:
-    kind = "DAYLIGHT" if (moment.dst() or timedelta()) > timedelta() else "STANDARD"
-    return [
-        f"BEGIN:{kind}",
-        f"DTSTART:{_local(onset)}",
-        f"TZOFFSETFROM:{_offset(offset_from)}",
-        f"TZOFFSETTO:{_offset(moment.utcoffset())}",
-        f"TZNAME:{escape_text(moment.tzname() or zone_name_fallback(moment))}",
-        f"END:{kind}",
-    ]
-
-
-def zone_name_fallback(moment: datetime) -> str:
-    return "UTC" + _offset(moment.utcoffset())
 
 
 @dataclass(frozen=True)
@@ -340,50 +245,50 @@ class CalendarEvent:
 
 
 def calendar(events: Sequence[CalendarEvent], zone: zoneinfo.ZoneInfo, name: str) -> str:
-    """A complete iCalendar document (CRLF line ends, folded lines)."""
-    stamp = _utc(timezone.now())
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODUCT_ID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(name)}",
-    ]
-    if events:
-        first = min(event.starts_at for event in events).date() - timedelta(days=1)
-        last = max(_last_date(event) for event in events) + timedelta(days=1)
-        lines += vtimezone(zone, first, last)
+    """A complete iCalendar document, written by the ``icalendar`` library (escaping,
+    line folding, CRLF line ends), with a VTIMEZONE for ``zone`` built from zoneinfo
+    for the dates the events cover."""
+    document = icalendar.Calendar()
+    document.add("prodid", PRODUCT_ID)
+    document.add("version", "2.0")
+    document.add("calscale", "GREGORIAN")
+    document.add("method", "PUBLISH")
+    # Typed as TEXT explicitly so that commas and line breaks in a title are escaped.
+    document.add("name", icalendar.vText(name))
+    document.add("x-wr-calname", icalendar.vText(name))
+    stamp = timezone.now()
     for event in events:
-        lines += _vevent(event, zone, stamp)
-    lines.append("END:VCALENDAR")
-    return "".join(fold_line(line) + "\r\n" for line in lines)
+        document.add_component(_vevent(event, zone, stamp))
+    if events:
+        first = min(event.starts_at.astimezone(zone) for event in events).date()
+        last = max(_last_date(event, zone) for event in events)
+        document.add_missing_timezones(first - timedelta(days=1), last + timedelta(days=1))
+    return document.to_ical().decode("utf-8")
 
 
-def _last_date(event: CalendarEvent) -> date:
-    """The last date the VTIMEZONE must cover: a year past the first for open rules."""
+def _last_date(event: CalendarEvent, zone: zoneinfo.ZoneInfo) -> date:
+    """The last date the VTIMEZONE must cover: a year past the horizon for rules."""
     if not event.recurrence:
-        return event.ends_at.date()
-    return event.starts_at.date() + HORIZON + timedelta(days=366)
+        return event.ends_at.astimezone(zone).date()
+    return event.starts_at.astimezone(zone).date() + HORIZON + timedelta(days=366)
 
 
-def _vevent(event: CalendarEvent, zone: zoneinfo.ZoneInfo, stamp: str) -> list[str]:
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:{event.uid}",
-        f"DTSTAMP:{stamp}",
-        f"DTSTART;TZID={zone.key}:{_local(event.starts_at.astimezone(zone))}",
-        f"DTEND;TZID={zone.key}:{_local(event.ends_at.astimezone(zone))}",
-    ]
+def _vevent(event: CalendarEvent, zone: zoneinfo.ZoneInfo, stamp: datetime) -> icalendar.Event:
+    vevent = icalendar.Event()
+    vevent.add("uid", event.uid)
+    vevent.add("dtstamp", stamp.astimezone(UTC))
+    # Local times with the city's TZID, so a weekly 10:00 stays 10:00 across DST.
+    vevent.add("dtstart", event.starts_at.astimezone(zone))
+    vevent.add("dtend", event.ends_at.astimezone(zone))
     if event.recurrence:
-        lines.append(f"RRULE:{normalise_recurrence(event.recurrence)}")
-    lines += [f"SUMMARY:{escape_text(event.title)}", f"URL:{event.url}"]
+        vevent.add("rrule", icalendar.vRecur.from_ical(normalise_recurrence(event.recurrence)))
+    vevent.add("summary", event.title)
+    vevent.add("url", event.url)
     if event.description:
-        lines.append(f"DESCRIPTION:{escape_text(event.description)}")
+        vevent.add("description", event.description)
     if event.location:
-        lines.append(f"LOCATION:{escape_text(event.location)}")
+        vevent.add("location", event.location)
     if event.latitude is not None and event.longitude is not None:
-        lines.append(f"GEO:{event.latitude:.6f};{event.longitude:.6f}")
-    lines.append(f"STATUS:{'CANCELLED' if event.cancelled else 'CONFIRMED'}")
-    lines.append("END:VEVENT")
-    return lines
+        vevent.add("geo", (event.latitude, event.longitude))
+    vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+    return vevent

@@ -1,6 +1,7 @@
 """The public JSON API: filters, pages, bad input, tenancy, no personal data, and
 every response matching the OpenAPI document."""
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -298,12 +299,73 @@ def test_unusable_input_is_a_400_naming_the_parameter(client, catalogue, params,
 
 
 def test_odd_text_is_searched_not_refused(client, catalogue):
-    response = client.get(f"{API}/opportunities/", {"q": "'; DROP TABLE x; -- 😀 \x00"})
+    response = client.get(f"{API}/opportunities/", {"q": "'; DROP TABLE x; -- 😀 %s \\"})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        ("opportunities/", "q"),
+        ("opportunities/", "near"),
+        ("opportunities/", "district"),
+        ("opportunities/", "language"),
+        ("sessions/", "opportunity"),
+        ("sites/", "q"),
+        ("sites/", "district"),
+        ("providers/", "q"),
+    ],
+)
+def test_a_nul_character_in_text_is_a_400_not_a_server_error(client, catalogue, path, parameter):
+    # PostgreSQL cannot compare text holding NUL: this was a 500 there.
+    response = client.get(f"{API}/{path}", {parameter: "lib\x00rary"})
+    assert response.status_code == 400
+    assert response.json() == {"errors": {parameter: "Text may not contain NUL characters."}}
+
+
+def test_the_document_says_lat_needs_lng_and_that_input_can_be_refused(document):
+    operation = document["paths"]["/api/v1/{city_slug}/opportunities/"]["get"]
+    assert "`lat` and `lng` together" in operation["description"]
+    parameters = {parameter["name"]: parameter for parameter in operation["parameters"]}
+    assert "Give `lng` too" in parameters["lat"]["description"]
+    assert parameters["q"]["schema"]["pattern"] == "^[^\\x00]*$"
+    for operations in document["paths"].values():
+        assert set(operations["get"]["responses"]) == {"200", "400", "404"}
 
 
 def test_only_get_is_allowed(client, catalogue):
     assert client.post(f"{API}/opportunities/").status_code == 405
+
+
+@pytest.mark.parametrize(
+    "path", ["opportunities/", "opportunities/python-course/", "sessions/", "sites/", "providers/"]
+)
+def test_head_is_answered_like_get_without_a_body(client, catalogue, path):
+    response = client.head(f"{API}/{path}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.content == b""
+
+
+def test_any_other_address_under_the_api_is_a_json_404(client, db):
+    for path in ["/api/v1/alpha/nothing/", "/api/v1/%00/opportunities/", "/api/v1/a/b/c/d/"]:
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        assert "path" in response.json()["errors"]
+
+
+def test_the_docs_page_uses_local_files_and_no_inline_script(client, db):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "/static/ninja/swagger-ui.css" in html
+    assert "cdn" not in html.lower() and "https://" not in html
+    scripts = re.findall(r"<script([^>]*)>", html)
+    # Each script is a local file or a JSON data block (not run, so no CSP hash needed).
+    assert scripts and all("src=" in attrs or "application/json" in attrs for attrs in scripts)
+    assert " style=" not in html and "<style" not in html
 
 
 # -- privacy and tenancy ----------------------------------------------------------------

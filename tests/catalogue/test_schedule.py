@@ -1,8 +1,7 @@
-"""Schedules: repeat rules in the city's time zone, the finder's derived fields, and
-the iCalendar export."""
+"""Schedules: repeat rules in the city's time zone and the finder's derived fields."""
 
 import zoneinfo
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -118,50 +117,4 @@ def test_stale_next_starts_move_on_to_the_next_date(city_a):
     assert opportunity.next_start == first + timedelta(days=7)
 
 
-# -- iCalendar --------------------------------------------------------------------------
-
-
-def test_text_values_escape_the_special_characters():
-    assert schedule.escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
-
-
-def test_long_lines_fold_at_75_octets_without_splitting_characters():
-    line = "SUMMARY:" + "ñ" * 100
-    folded = schedule.fold_line(line)
-    parts = folded.split("\r\n")
-    assert all(len(part.encode()) <= 75 for part in parts)
-    assert all(part.startswith(" ") for part in parts[1:])
-    assert "".join(part[1:] if index else part for index, part in enumerate(parts)) == line
-
-
-def test_a_time_zone_with_daylight_saving_lists_its_changes():
-    lines = schedule.vtimezone(DUBLIN, date(2026, 1, 1), date(2026, 12, 31))
-    assert lines[:2] == ["BEGIN:VTIMEZONE", "TZID:Europe/Dublin"]
-    assert "DTSTART:20260329T010000" in lines  # clocks go forward at 01:00
-    assert "DTSTART:20261025T020000" in lines  # and back at 02:00 summer time
-    assert lines.count("TZOFFSETTO:+0100") == 1
-
-
-def test_a_calendar_has_one_event_per_session_with_its_rule():
-    event = schedule.CalendarEvent(
-        uid="abc@example.org",
-        title="Taller, de pintura",
-        description="Línea 1\nLínea 2",
-        starts_at=at(2026, 3, 21),
-        ends_at=at(2026, 3, 21, 12),
-        recurrence="freq=weekly;byday=sa;count=3",
-        location="Biblioteca; sala 2",
-        url="https://example.org/o/",
-        latitude=6.25,
-        longitude=-75.58,
-    )
-    text = schedule.calendar([event], DUBLIN, name="Taller")
-    assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
-    assert text.endswith("END:VCALENDAR\r\n")
-    unfolded = text.replace("\r\n ", "")
-    assert "DTSTART;TZID=Europe/Dublin:20260321T100000\r\n" in unfolded
-    assert "RRULE:FREQ=WEEKLY;BYDAY=SA;COUNT=3\r\n" in unfolded
-    assert "SUMMARY:Taller\\, de pintura\r\n" in unfolded
-    assert "LOCATION:Biblioteca\\; sala 2\r\n" in unfolded
-    assert "GEO:6.250000;-75.580000\r\n" in unfolded
-    assert unfolded.count("BEGIN:VEVENT") == 1 and "BEGIN:VTIMEZONE" in unfolded
+# The iCalendar export is tested in test_ical.py (read back with icalendar).
