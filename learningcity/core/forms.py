@@ -1,20 +1,21 @@
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from . import throttle
-from .models import District, User
-
-
-def client_address(request: Any) -> str:
-    return str(request.META.get("REMOTE_ADDR", "")) if request is not None else ""
+from .http import absolute_url
+from .models import City, District, User
 
 
 class LoginForm(AuthenticationForm):
+    """Email and password. Repeated failures are paused by django-axes and
+    ``core.signin`` inside ``authenticate`` (which therefore always gets the request)."""
+
     username = forms.EmailField(
         label=_("Email address"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
@@ -22,26 +23,10 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("The email address or password is not right. Please try again."),
         "inactive": _("This account is not active."),
-        "throttled": _(
-            "Too many attempts to sign in. For your safety, please wait 15 minutes and try "
-            "again, or reset your password."
-        ),
     }
 
-    def clean(self) -> dict[str, Any]:
-        email = self.cleaned_data.get("username") or ""
-        password = self.cleaned_data.get("password")
-        address = client_address(self.request)
-        if throttle.is_throttled(email, address):
-            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
-        if email and password:
-            self.user_cache = authenticate(self.request, username=email, password=password)
-            if self.user_cache is None:
-                throttle.record_failure(email, address)
-                raise self.get_invalid_login_error()
-            self.confirm_login_allowed(self.user_cache)
-            throttle.clear_failures(email)
-        return self.cleaned_data
+    def clean_username(self) -> str:
+        return str(self.cleaned_data["username"]).strip().lower()
 
 
 class SignUpForm(forms.Form):
@@ -49,7 +34,7 @@ class SignUpForm(forms.Form):
         label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
     display_name = forms.CharField(
-        label=_("Your name (optional)"),
+        label=_("Your name"),
         required=False,
         max_length=80,
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
@@ -102,13 +87,16 @@ class EraseAccountForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, request: HttpRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
 
     def clean_password(self) -> str:
         password: str = self.cleaned_data["password"]
-        if authenticate(username=self.user.email, password=password) is None:
+        # Counted like a sign-in: the confirmation cannot be used to guess passwords.
+        found = authenticate(self.request, username=self.user.email, password=password)
+        if found is None:
             raise forms.ValidationError(_("That password is not right."))
         return password
 
@@ -126,3 +114,62 @@ class DistrictForm(forms.ModelForm):
             "latitude",
             "longitude",
         ]
+
+
+class SiteLinkPasswordResetForm(PasswordResetForm):
+    """Password reset whose link follows the one rule for links in emails: they start
+    with ``SITE_URL`` (never with the Host header the request happened to carry)."""
+
+    def save(self, **opts: Any) -> None:  # type: ignore[override]
+        site = urlsplit(settings.SITE_URL)
+        opts["domain_override"] = site.netloc
+        opts["use_https"] = site.scheme == "https"
+        opts["extra_email_context"] = {
+            **(opts.get("extra_email_context") or {}),
+            "site_name": settings.SITE_NAME,
+            "site_url": absolute_url(""),
+        }
+        super().save(**opts)
+
+
+def _language_field_name(code: str) -> str:
+    return "description_" + code.replace("-", "_")
+
+
+class CityDescriptionForm(forms.Form):
+    """The city's description, with a wording per UNESCO language; a reader whose
+    language has none sees the first one."""
+
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown to readers whose language has no description of its own."),
+    )
+
+    def __init__(self, *args: Any, city: City, **kwargs: Any) -> None:
+        translations = city.translations if isinstance(city.translations, dict) else {}
+        initial: dict[str, Any] = {"description": city.description}
+        for code, _name in settings.LANGUAGES:
+            wording = translations.get(code)
+            if isinstance(wording, dict):
+                initial[_language_field_name(code)] = str(wording.get("description", ""))
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        for code, name in settings.LANGUAGES:
+            self.fields[_language_field_name(code)] = forms.CharField(
+                label=_("Description in %(language)s") % {"language": name},
+                required=False,
+                max_length=4000,
+                widget=forms.Textarea(attrs={"rows": 4, "lang": code}),
+            )
+
+    def translations(self) -> dict[str, dict[str, str]]:
+        """The per-language wordings typed, without the empty ones."""
+        found: dict[str, dict[str, str]] = {}
+        for code, _name in settings.LANGUAGES:
+            text = self.cleaned_data.get(_language_field_name(code), "").strip()
+            if text:
+                found[code] = {"description": text}
+        return found

@@ -71,6 +71,9 @@ class City(models.Model):
         _("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)]
     )
     description = models.TextField(_("description"), blank=True)
+    # The description in other languages, as opportunities keep theirs:
+    # {"fr": {"description": "..."}}; a language without one shows ``description``.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     member_since = models.PositiveSmallIntegerField(_("GNLC member since"), null=True, blank=True)
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Shown with a visible demo-data label.")
@@ -91,6 +94,13 @@ class City(models.Model):
     @property
     def primary_language(self) -> str:
         return self.languages[0] if self.languages else "en"
+
+    def description_in(self, language: str) -> str:
+        """The description in ``language`` when the city wrote one, else the original."""
+        wording = self.translations.get(language) if isinstance(self.translations, dict) else None
+        if isinstance(wording, dict) and str(wording.get("description", "")).strip():
+            return str(wording["description"])
+        return self.description
 
 
 class District(models.Model):
@@ -173,7 +183,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     display_name = models.CharField(_("name to show"), max_length=80, blank=True)
     preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
     home_city = models.ForeignKey(
-        City, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        City,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("home city"),
     )
     is_staff = models.BooleanField(_("back-office access"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
@@ -260,14 +275,20 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target}"
 
 
-class LoginFailure(models.Model):
-    """One failed sign-in, kept briefly to throttle password guessing.
+class SignInCounter(models.Model):
+    """How many sign-in attempts one key (an account, or an account at one address) has
+    made in the current window: the row ``core.signin`` locks, so that checking the
+    limit and counting the attempt are one step even with many requests at once.
 
-    Stored in the database (not a per-process cache) so that every app server behind
-    the load balancer sees the same count."""
+    The key is a hash, so the table never holds email addresses or addresses in clear."""
 
-    key = models.CharField(max_length=64, db_index=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    key = models.CharField(max_length=64, unique=True)
+    # Hashes of the account and of the address, so an operator can lift a pause for
+    # one account or one address (``learningcity axes_reset_username …``).
+    account = models.CharField(max_length=64, db_index=True, default="")
+    address = models.CharField(max_length=64, db_index=True, blank=True, default="")
+    window_start = models.DateTimeField(default=timezone.now, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
-        return f"login failure at {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.attempts} sign-in attempts since {self.window_start:%Y-%m-%d %H:%M}"

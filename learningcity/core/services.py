@@ -53,6 +53,34 @@ def update_district(*, actor: User, district: District, changes: dict[str, Any])
     return district
 
 
+@transaction.atomic
+def update_city_description(
+    *, actor: User, city: City, description: str, translations: dict[str, dict[str, str]]
+) -> City:
+    """The city's description and its wording per language (missing ones fall back
+    to ``description``)."""
+    city.description = description
+    city.translations = {**(city.translations or {}), **translations}
+    for code in list(city.translations):
+        if code not in translations:
+            wording = dict(city.translations[code])
+            wording.pop("description", None)
+            if wording:
+                city.translations[code] = wording
+            else:
+                del city.translations[code]
+    city.full_clean()
+    city.save(update_fields=["description", "translations"])
+    record_event(
+        actor,
+        "city.description_updated",
+        city=city,
+        target=city.slug,
+        languages=sorted(translations),
+    )
+    return city
+
+
 def export_personal_data(user: User) -> str:
     """Everything we hold about ``user``, as JSON they can download."""
     data: dict[str, Any] = {

@@ -6,7 +6,7 @@ from . import views
 app_name = "core"
 
 account_patterns = [
-    path("accounts/login/", views.ThrottledLoginView.as_view(), name="login"),
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/me/", views.profile, name="profile"),
@@ -14,10 +14,7 @@ account_patterns = [
     path("accounts/me/erase/", views.erase_me, name="erase_me"),
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(
-            success_url=reverse_lazy("core:password_reset_done"),
-            email_template_name="registration/password_reset_email.txt",
-        ),
+        views.SiteLinkPasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -42,11 +39,17 @@ account_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("network/", views.network, name="network"),
     *account_patterns,
     # City pages last: ``/<city>/`` must not shadow the fixed prefixes above.
     path("<slug:city_slug>/", views.city_home, name="city"),
     path("<slug:city_slug>/manage/", views.city_manage, name="city_manage"),
+    path(
+        "<slug:city_slug>/manage/description/",
+        views.city_description_edit,
+        name="city_description_edit",
+    ),
     path(
         "<slug:city_slug>/manage/districts/<slug:district_slug>/",
         views.district_edit,

@@ -58,6 +58,7 @@ def browser() -> Iterator[Any]:
 
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        watch_every_context(instance)
         yield instance
         instance.close()
 
@@ -67,13 +68,65 @@ def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1024, "height": 800})
     page = context.new_page()
     yield page
+    violations = CSP_VIOLATIONS.pop(id(context), [])
     context.close()
+    # Any violation after the last assert_accessible fails the test here.
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
+# Violations seen per browser context (by id), for every context a test opens: each
+# assert_accessible fails on them, so inline script, style="" or on* handlers (forbidden
+# by the policy) are caught on the page where they appear.
+CSP_VIOLATIONS: dict[int, list[str]] = {}
+
+
+def watch_every_context(browser: Any) -> None:
+    new_context = browser.new_context
+
+    def new_watched_context(*args: Any, **kwargs: Any) -> Any:
+        context = new_context(*args, **kwargs)
+        CSP_VIOLATIONS[id(context)] = watch_content_security_policy(context)
+        return context
+
+    browser.new_context = new_watched_context
+
+
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__lcCspViolation(
+    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} ` +
+    `at ${event.sourceFile || event.documentURI}:${event.lineNumber}`
+  );
+});
+"""
+
+
+def watch_content_security_policy(context: Any) -> list[str]:
+    """Collect the CSP violations of every page in ``context`` (the DOM event, and
+    Chromium's console error for the cases the event does not reach)."""
+    violations: list[str] = []
+    context.expose_binding("__lcCspViolation", lambda _source, text: violations.append(text))
+    context.add_init_script(_REPORT_VIOLATIONS)
+
+    def on_console(message: Any) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    context.on("console", on_console)
+    return violations
+
+
+def assert_no_csp_violations(page: Any, name: str) -> None:
+    violations = CSP_VIOLATIONS.get(id(page.context), [])
+    found, violations[:] = list(violations), []
+    assert not found, f"Content-Security-Policy violations on {name}:\n" + "\n".join(found)
 
 
 def assert_accessible(page: Any, name: str) -> None:
     """No serious or critical axe violations; a screenshot for people to look at."""
     from axe_playwright_python.sync_playwright import Axe
 
+    assert_no_csp_violations(page, name)
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)
     results = Axe().run(page)
