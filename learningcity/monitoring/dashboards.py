@@ -30,6 +30,7 @@ from .models import (
     IndicatorValue,
     NodeType,
 )
+from .numbers import plain_number
 
 PEERS = 4
 # Cities per page on the network page (the printable report lists all of them).
@@ -229,6 +230,12 @@ class NetworkRow:
     areas: list[float | None]
     ranks_by_year: list[int | None]
 
+    @property
+    def outside_interval(self) -> bool:
+        """The run's own rank lies outside the 5–95 % interval of the alternatives."""
+        rank, low, high = self.result.rank, self.result.rank_low, self.result.rank_high
+        return None not in (rank, low, high) and not low <= rank <= high  # type: ignore[operator]
+
 
 @dataclass
 class NetworkDashboard:
@@ -241,6 +248,10 @@ class NetworkDashboard:
     map_points: list[dict[str, object]]
     units: int
     page_obj: Page | None
+
+    @property
+    def any_outside_interval(self) -> bool:
+        return any(row.outside_interval for row in self.rows)
 
 
 def network_dashboard(
@@ -377,9 +388,9 @@ def _indicator_chart(
         title=_("%(indicator)s in %(city)s, by year")
         % {"indicator": node.label, "city": city.name},
         description=_(
-            "Values on a scale from %(low)g to %(high)g; the table below gives each value."
+            "Values on a scale from %(low)s to %(high)s; the table below gives each value."
         )
-        % {"low": low, "high": high},
+        % {"low": plain_number(low), "high": plain_number(high)},
         min_value=low,
         max_value=high,
     )

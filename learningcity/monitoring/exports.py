@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _
 
 from learningcity.core.models import City
+from learningcity.core.tenancy import for_city
 
 from . import queries
 from .models import IndexResult, IndexRun, IndicatorValue
@@ -64,8 +65,9 @@ def provenance_rows(values: Sequence[IndicatorValue]) -> list[Row]:
     ]
 
 
-def run_rows(run: IndexRun) -> list[Row]:
-    """Every stored result of a run, one row per city, year and aggregate."""
+def run_rows(run: IndexRun, city: City | None = None) -> list[Row]:
+    """Every stored result of a run (of ``city`` only, when given), one row per city,
+    year and aggregate."""
     names = {code: node.name for code, node in queries.node_names(run.framework).items()}
     header: Row = [
         "Time",
@@ -81,7 +83,7 @@ def run_rows(run: IndexRun) -> list[Row]:
         "RankQ95",
     ]
     results = (
-        IndexResult.objects.filter(run=run)
+        (for_city(IndexResult.objects.filter(run=run), city) if city else run.results.all())
         .select_related("city")
         .order_by("year", "-level", "code", "rank", "city__name")
     )

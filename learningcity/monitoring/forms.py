@@ -41,8 +41,12 @@ class FiniteFloatField(forms.FloatField):
 
 
 class NodeChoiceField(forms.ModelChoiceField):
+    """Framework rows by code and name in the reader's language (as the framework page
+    shows them), with the unit of an indicator."""
+
     def label_from_instance(self, obj: FrameworkNode) -> str:  # type: ignore[override]
-        return f"{obj.code} · {obj.name}"
+        unit = f" ({obj.unit_label})" if obj.unit and obj.type != "Aggregate" else ""
+        return f"{obj.code} · {obj.label}{unit}"
 
 
 class ValueForm(forms.Form):
@@ -71,6 +75,11 @@ class ValueForm(forms.Form):
         field = self.fields["indicator"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = FrameworkNode.objects.filter(pk__in=[node.pk for node in indicators])
+        chosen = next(
+            (node for node in indicators if node.pk == self.initial.get("indicator")), None
+        )
+        if chosen is not None and chosen.unit:
+            self.fields["value"].help_text = _("In %(unit)s.") % {"unit": chosen.unit_label}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -350,3 +359,21 @@ class RunForm(forms.Form):
         if data.get("samples", 0) > MAX_SAMPLES:
             self.add_error("samples", _("Too many samples."))
         return data
+
+
+class PreviewForm(forms.Form):
+    """The years of a city coordinator's preview of the index (a GET form: a preview
+    is a read, never stored)."""
+
+    years = forms.TypedMultipleChoiceField(
+        label=_("Years"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one year.")},
+    )
+
+    def __init__(self, *args: Any, year_choices: Sequence[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["years"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = [(year, str(year)) for year in year_choices]

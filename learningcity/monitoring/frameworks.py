@@ -27,6 +27,7 @@ from learningcity.engines.index.io import format_cell
 from learningcity.engines.index.meta import is_missing, parse_meta
 
 from .problems import InvalidInput, Problem
+from .tables import safe_cell, unescape_cell
 
 KFLC_PATH = Path(__file__).resolve().parent / "data" / "kflc.json"
 IMETA_COLUMNS = (
@@ -207,9 +208,10 @@ def imeta_records(rows: Iterable[NodeRow], *, extras: bool = True) -> list[list[
 
 
 def imeta_csv(rows: Iterable[NodeRow], *, extras: bool = True) -> str:
-    """An iMeta CSV in the layout of COINr's reference files (R ``write.csv``)."""
+    """An iMeta CSV in the layout of COINr's reference files (R ``write.csv``), with
+    text a spreadsheet would run as a formula neutralised (and restored on import)."""
     lines = [
-        ",".join(format_cell(cell) for cell in record)
+        ",".join(format_cell(safe_cell(cell)) for cell in record)
         for record in imeta_records(rows, extras=extras)
     ]
     return "\n".join(lines) + "\n"
@@ -335,7 +337,7 @@ def _check_derived(derived: str, type_name: str, where: str, problems: list[Prob
 
 
 def _text(value: object) -> str:
-    return "" if is_missing(value) else str(value).strip()
+    return "" if is_missing(value) else unescape_cell(str(value).strip())
 
 
 def _number(value: object, column: str, where: str, problems: list[Problem]) -> float | None:

@@ -37,17 +37,26 @@ def imeta_response(rows: Sequence[NodeRow], filename: str) -> HttpResponse:
 
 
 def framework_or_404(frameworks: "QuerySet[Framework]", slug: str) -> Framework:
-    found = frameworks.filter(slug=slug).first()
+    found = frameworks.filter(slug=slug).first() if _storable(slug) else None
     if found is None:
         raise PageNotFound(_("There is no framework at this address."))
     return found
 
 
 def node_or_404(nodes: "QuerySet[FrameworkNode]", code: str) -> FrameworkNode:
-    found = nodes.filter(code=code).select_related("framework", "framework__city").first()
+    found = (
+        nodes.filter(code=code).select_related("framework", "framework__city").first()
+        if _storable(code)
+        else None
+    )
     if found is None:
         raise PageNotFound(_("There is no framework row with this code here."))
     return found
+
+
+def _storable(text: str) -> bool:
+    """PostgreSQL refuses a NUL character in a query (a 500): no row can hold one."""
+    return "\x00" not in text
 
 
 def form_data(request: HttpRequest) -> tuple[Any, Any]:

@@ -268,6 +268,11 @@ class IndexRun(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Dead workers (monitoring.services.reap_stalled_runs): a worker holds a queued
+    # run until ``lease_expires_at`` and renews it with each progress report; a run
+    # whose lease ran out is queued again, or failed once ``attempts`` is used up.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from learningcity.core.http import PageNotFound
 from learningcity.core.permissions import is_network_coordinator, require
@@ -58,7 +58,7 @@ def _query_without_page(request: HttpRequest) -> str:
     return f"{query.urlencode()}&" if query else ""
 
 
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     run = _chosen_run(request)
     found = dashboards.network_dashboard(run, page=request.GET.get("page")) if run else None
@@ -75,7 +75,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def report(request: HttpRequest) -> HttpResponse:
     run = _chosen_run(request)
     dashboard = dashboards.network_dashboard(run, per_page=None) if run else None
@@ -98,7 +98,7 @@ def report(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def runs(request: HttpRequest) -> HttpResponse:
     listed = IndexRun.objects.select_related("framework", "started_by")
     if not is_network_coordinator(request.user):
@@ -142,7 +142,7 @@ def run_new(request: HttpRequest) -> HttpResponse:
     return render(request, "monitoring/run_new.html", {"form": form})
 
 
-@require_GET
+@require_safe
 def run(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     found = _run_or_404(request, public_id)
     dashboard = (
@@ -163,7 +163,7 @@ def run(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "monitoring/run.html", context)
 
 
-@require_GET
+@require_safe
 def run_export(request: HttpRequest, public_id: uuid.UUID, fmt: str) -> HttpResponse:
     found = _run_or_404(request, public_id)
     rows = exports.run_rows(found)
@@ -174,7 +174,7 @@ def run_export(request: HttpRequest, public_id: uuid.UUID, fmt: str) -> HttpResp
 
 
 @login_required
-@require_GET
+@require_safe
 def run_input(request: HttpRequest, public_id: uuid.UUID, name: str) -> HttpResponse:
     """The exact iMeta, panel iData (every year, with a Time column) and pipeline of a
     run, to re-run it with ``learningcity index build``. Holds every city's validated
@@ -203,7 +203,7 @@ def run_input(request: HttpRequest, public_id: uuid.UUID, name: str) -> HttpResp
 # ---- network frameworks ----------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def frameworks_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -215,7 +215,7 @@ def frameworks_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def framework(request: HttpRequest, slug: str) -> HttpResponse:
     found = framework_or_404(queries.network_frameworks(), slug)
     return render(
@@ -230,7 +230,7 @@ def framework(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def framework_imeta(request: HttpRequest, slug: str) -> HttpResponse:
     found = framework_or_404(queries.network_frameworks(), slug)
     return imeta_response(queries.effective_rows(found), f"{found.slug}-iMeta.csv")

@@ -3,7 +3,8 @@
 - Everyone: frameworks, derived indicators (computed from the public catalogue) and
   the results of finished index runs (scores, ranks, intervals).
 - A city's coordinators: that city's values, drafts included, data entry, imports,
-  validation, and the city's own framework (local indicators).
+  validation, the city's own framework (local indicators), and a preview of the
+  index with the city's values as they stand (built on request, never published).
 - Network coordinators: validated values of every city, the network frameworks,
   and network index runs. They never see a city's drafts.
 """
@@ -16,6 +17,10 @@ from .models import Framework
 
 
 def can_enter_values(user: AnyUser, city: City) -> bool:
+    return core_permissions.can_manage_city(user, city)
+
+
+def can_preview_index(user: AnyUser, city: City) -> bool:
     return core_permissions.can_manage_city(user, city)
 
 

@@ -104,6 +104,44 @@ def entry_indicators(city: City) -> list[FrameworkNode]:
     return nodes
 
 
+@dataclass
+class EntrySection:
+    """A part of the data-entry table: the indicators under one area (or one
+    framework's denominators), so that the page stays small."""
+
+    key: str
+    title: str
+    indicators: list[FrameworkNode]
+
+
+def entry_sections(city: City) -> list[EntrySection]:
+    """The indicators a city enters, grouped under the top-level area they count in
+    (the level just below the index), framework by framework; denominators and
+    indicators outside any area form a section of their own per framework."""
+    sections: dict[str, EntrySection] = {}
+    for framework in frameworks_for_city(city):
+        nodes = effective_nodes(framework)
+        by_pk = {node.pk: node for node in nodes}
+        for node in nodes:
+            if node.type not in (NodeType.INDICATOR, NodeType.DENOMINATOR) or node.derived:
+                continue
+            area = _area_of(node, by_pk)
+            key = f"{framework.pk}-{area.code}" if area else f"{framework.pk}-other"
+            if key not in sections:
+                title = area.label if area else framework.label
+                sections[key] = EntrySection(key, title, [])
+            sections[key].indicators.append(node)
+    return list(sections.values())
+
+
+def _area_of(node: FrameworkNode, by_pk: dict[int, FrameworkNode]) -> FrameworkNode | None:
+    """The ancestor just below the root (None for a row outside the tree)."""
+    chain = [node]
+    while chain[-1].parent_id and chain[-1].parent_id in by_pk and len(chain) < 20:
+        chain.append(by_pk[chain[-1].parent_id])
+    return chain[-2] if len(chain) >= 3 else None
+
+
 def values_for_city(city: City, *, include_drafts: bool) -> "QuerySet[IndicatorValue]":
     values = for_city(IndicatorValue, city).select_related(
         "indicator", "indicator__framework", "entered_by", "validated_by"

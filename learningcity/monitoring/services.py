@@ -6,12 +6,17 @@ found, and then nothing has been saved.
 """
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +44,7 @@ from .models import (
     years_normalisation,
 )
 from .problems import InvalidInput, Problem
+from .run_notes import RunNote, left_out_note, no_values_note
 from .tables import Cell, column_letter, read_table
 
 # Pipelines offered in the run form; any COINr-style spec may be given instead.
@@ -514,15 +520,18 @@ def _entry(
         "letter": column_letter(index),
         "code": code,
     }
-    number_value = cell if isinstance(cell, int | float) else _parse_number(text)
-    if number_value is None or not math.isfinite(number_value):
+    number_value = _cell_number(cell, text)
+    if number_value is None or math.isnan(number_value):
         problems.append(Problem(where, _("“%(value)s” is not a number.") % {"value": text[:40]}))
         return None
-    found = _value_problems(node, float(number_value), where)
+    if math.isinf(number_value):
+        problems.append(Problem(where, _("This number is too large.")))
+        return None
+    found = _value_problems(node, number_value, where)
     problems += found
     if found or not year:
         return None
-    return Entry(node, year, float(number_value))
+    return Entry(node, year, number_value)
 
 
 def _cell_text(cell: Cell) -> str:
@@ -533,11 +542,34 @@ def _cell_text(cell: Cell) -> str:
     return str(cell).strip()
 
 
+# A decimal number as people and spreadsheets write it. Python's float() also takes
+# "inf", "nan", "1_000" and the like, which no spreadsheet means as a number.
+_DECIMAL_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_DIGIT_GROUP_SPACES = str.maketrans("", "", " \u00a0\u202f")
+
+
 def _parse_number(text: str) -> float | None:
-    try:
-        return float(text.replace(" ", ""))
-    except ValueError:
+    """The number a cell's text writes, or None. A number too large for a float (more
+    than about 1.8e308) comes back infinite, so callers can say it is too large."""
+    compact = text.translate(_DIGIT_GROUP_SPACES)
+    if not _DECIMAL_NUMBER.fullmatch(compact):
         return None
+    return float(compact)
+
+
+def _cell_number(cell: Cell, text: str) -> float | None:
+    """A cell as a float: XLSX cells come as numbers (an integer of hundreds of digits
+    too), CSV cells as text."""
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, int):
+        try:
+            return float(cell)
+        except OverflowError:
+            return math.inf
+    if isinstance(cell, float):
+        return cell
+    return _parse_number(text)
 
 
 def _capped(problems: list[Problem]) -> list[Problem]:
@@ -556,7 +588,7 @@ class RunInputs:
 
     rows: list[NodeRow]
     units: dict[int, list[Unit]]
-    notes: list[str]
+    notes: list[RunNote]
 
 
 def run_index(
@@ -578,7 +610,7 @@ def run_index(
     normalise step pools them (COINr's global normalisation), so a city's scores
     compare across years; otherwise each year is normalised on its own. Ranks are
     within each year. With ``samples``, an uncertainty analysis of the last year
-    follows: queued for ``process_index_run`` (a background command) unless
+    follows: queued for the background worker (``process_index_run``) unless
     ``run_uncertainty_now``. Refused input raises ``InvalidInput`` listing every
     problem; then no run is stored."""
     problems = _run_request_problems(framework, years, samples)
@@ -623,6 +655,8 @@ def run_index(
             samples=samples,
             normalisation=run.years_normalisation,
         )
+        if samples and not run_uncertainty_now:
+            queue_index_run(run)
     if samples and run_uncertainty_now:
         process_index_run(run)
         run.refresh_from_db()
@@ -682,27 +716,21 @@ def gather_inputs(
         ]
         left_out = [city.name for city in cities if not values.get((city.pk, year))]
         if left_out:
-            inputs.notes.append(
-                _("%(year)s: no validated values for %(cities)s.")
-                % {"year": year, "cities": ", ".join(left_out)}
-            )
+            inputs.notes.append(no_values_note(year, left_out))
     if drop_unusable:
         inputs.rows = _usable_rows(rows, inputs.units, pooled, inputs.notes)
     return inputs
 
 
 def _usable_rows(
-    rows: list[NodeRow], units: Mapping[int, Sequence[Unit]], pooled: bool, notes: list[str]
+    rows: list[NodeRow], units: Mapping[int, Sequence[Unit]], pooled: bool, notes: list[RunNote]
 ) -> list[NodeRow]:
     """The rows without indicators that are unusable in any year (one framework serves
     every year, so that the years compare), and without aggregates left empty."""
     unusable = {found.code for found in unusable_indicators(rows, units, pooled=pooled)}
     if not unusable:
         return rows
-    notes.append(
-        _("Left out indicators without usable values: %(codes)s.")
-        % {"codes": ", ".join(sorted(unusable))}
-    )
+    notes.append(left_out_note(sorted(unusable)))
     kept = [row for row in rows if row.code not in unusable]
     while True:
         parents = {row.parent for row in kept if row.parent}
@@ -822,16 +850,31 @@ def snapshot_inputs(run: IndexRun) -> RunInputs | None:
     return RunInputs([NodeRow(**row) for row in run.inputs["rows"]], units, list(run.notes))
 
 
+def queue_index_run(run: IndexRun) -> None:
+    """Have the background worker take the run up once the current transaction commits."""
+    from .tasks import process_index_run as process_task  # the tasks module imports us
+
+    run.lease_expires_at = _lease_end()  # the reaper queues it again if the task is lost
+    IndexRun.objects.filter(pk=run.pk).update(lease_expires_at=run.lease_expires_at)
+    transaction.on_commit(partial(process_task, run.pk))
+
+
 def process_index_run(run: IndexRun) -> IndexRun:
     """The uncertainty analysis of a queued run, reporting progress as it goes.
 
-    Runs outside any request (``learningcity process-index-runs``); each progress
-    update is its own small write so that the run's page can show it meanwhile."""
+    Runs in the background worker (``tasks.process_index_run``); each progress update
+    is its own small write, so the run's page shows it meanwhile, and renews this
+    worker's lease on the run (see :func:`reap_stalled_runs`). The intervals and the
+    run's "done" commit together, and only if this attempt still holds the run."""
     claimed = IndexRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, progress=0
+        status=RunStatus.RUNNING,
+        progress=0,
+        attempts=F("attempts") + 1,
+        lease_expires_at=_lease_end(),
     )
     if not claimed:  # another worker took it, or it is not waiting
         return run
+    run.refresh_from_db()
     inputs = snapshot_inputs(run)
     if inputs is None:
         problem = Problem(_("inputs"), _("This run was stored before years were built together."))
@@ -849,8 +892,9 @@ def process_index_run(run: IndexRun) -> IndexRun:
     except IndexInputError as error:
         _finish(run, RunStatus.FAILED, [asdict(problem) for problem in error.problems])
         return run
-    _store_intervals(run, max(run.years), intervals)
-    _finish(run, RunStatus.DONE, [])
+    with transaction.atomic():
+        if _finish(run, RunStatus.DONE, []):
+            _store_intervals(run, max(run.years), intervals)
     return run
 
 
@@ -861,7 +905,7 @@ def _progress_reporter(run: IndexRun) -> Callable[[int, int], None]:
         percent = min(99, int(done * 100 / total)) if total else 99
         if percent != last["percent"]:
             last["percent"] = percent
-            IndexRun.objects.filter(pk=run.pk).update(progress=percent)
+            _held(run).update(progress=percent, lease_expires_at=_lease_end())
 
     return report
 
@@ -883,18 +927,62 @@ def _store_intervals(
     IndexResult.objects.bulk_update(results, ["median_rank", "rank_low", "rank_high"])
 
 
-def _finish(run: IndexRun, status: str, problems: list[dict[str, str]]) -> None:
-    IndexRun.objects.filter(pk=run.pk).update(
-        status=status, progress=100, problems=problems, finished_at=timezone.now()
+def _finish(run: IndexRun, status: str, problems: list[dict[str, str]]) -> bool:
+    """End the run, if this attempt still holds it; False when another attempt has
+    taken it over (this worker outlived its lease), and then nothing is written."""
+    finished = _held(run).update(
+        status=status,
+        progress=100,
+        problems=problems,
+        finished_at=timezone.now(),
+        lease_expires_at=None,
     )
-    record_event(None, "monitoring.index_run_finished", target=str(run.public_id), status=status)
+    if finished:
+        record_event(
+            None, "monitoring.index_run_finished", target=str(run.public_id), status=status
+        )
+    return bool(finished)
 
 
-def process_queued_runs(log: Callable[[str], None] = print) -> int:
-    """Every queued run, oldest first; returns how many were processed."""
-    processed = 0
-    for run in IndexRun.objects.filter(status=RunStatus.QUEUED).order_by("created_at", "id"):
-        log(f"index run {run.public_id}: uncertainty analysis …")
-        process_index_run(run)
-        processed += 1
-    return processed
+def _held(run: IndexRun) -> Any:
+    """The run, as long as the attempt that ``run`` was claimed with still holds it."""
+    return IndexRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING, attempts=run.attempts)
+
+
+def reap_stalled_runs(*, now: datetime | None = None) -> int:
+    """Runs whose worker died: a running run whose lease ran out is queued again, or
+    failed with a reason after ``JOB_ATTEMPTS`` attempts; a queued run whose task was
+    lost is queued again. Returns how many runs were touched (``periodic.py`` runs
+    this every minute)."""
+    now = now or timezone.now()
+    expired = Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True)
+    touched = 0
+    with transaction.atomic():
+        stalled = IndexRun.objects.filter(
+            expired, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+        ).select_for_update(skip_locked=True)
+        for run in stalled:
+            touched += 1
+            if run.status == RunStatus.RUNNING and run.attempts >= _max_attempts():
+                problem = Problem(
+                    _("uncertainty analysis"),
+                    _(
+                        "The analysis stopped %(count)s times before it could finish (the "
+                        "server was restarted or ran out of memory). Start a new run, "
+                        "perhaps with fewer samples."
+                    )
+                    % {"count": run.attempts},
+                )
+                _finish(run, RunStatus.FAILED, [asdict(problem)])
+                continue
+            IndexRun.objects.filter(pk=run.pk, status=run.status).update(status=RunStatus.QUEUED)
+            queue_index_run(run)
+    return touched
+
+
+def _lease_end() -> datetime:
+    return timezone.now() + timedelta(seconds=int(getattr(settings, "JOB_LEASE_SECONDS", 300)))
+
+
+def _max_attempts() -> int:
+    return int(getattr(settings, "JOB_ATTEMPTS", 3))

@@ -8,6 +8,10 @@ app_name = "monitoring"
 
 urlpatterns = [
     path("", views.city, name="city"),
+    path("report/", views.city_report, name="city_report"),
+    path("results.csv", views.city_results, {"fmt": "csv"}, name="city_results_csv"),
+    path("results.xlsx", views.city_results, {"fmt": "xlsx"}, name="city_results_xlsx"),
+    path("preview/", views.preview, name="preview"),
     path("indicators/<str:code>/", views.indicator, name="indicator"),
     path("computed/", views.derived, name="derived"),
     path("framework/", views.framework, name="framework"),

@@ -3,6 +3,7 @@
 Views stay thin: the access check first (``monitoring.permissions``), then a query
 helper or a service, then the template."""
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -13,19 +14,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_safe
 
+from learningcity.core.http import PageNotFound
 from learningcity.core.models import City
 from learningcity.core.permissions import require
 from learningcity.core.tenancy import for_city, get_city
 
-from . import dashboards, exports, permissions, queries, services
+from . import charts, dashboards, exports, permissions, queries, services
 from .derived import DERIVED, derived_values
 from .forms import (
     ImportFrameworkForm,
     ImportValuesForm,
     NewIndicatorForm,
     NodeForm,
+    PreviewForm,
     ValidateForm,
     ValueForm,
     recent_years,
@@ -39,6 +43,8 @@ from .http import (
     xlsx_response,
 )
 from .models import Framework, FrameworkNode, IndicatorValue, ValueStatus
+from .numbers import plain_number
+from .preview import preview_city_index as build_preview
 from .problems import InvalidInput
 
 
@@ -51,7 +57,7 @@ def show_problems(form: Form, error: InvalidInput) -> None:
 # ---- public pages ----------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def city(request: HttpRequest, city_slug: str) -> HttpResponse:
     city = get_city(city_slug)
     run = queries.latest_run()
@@ -68,6 +74,84 @@ def city(request: HttpRequest, city_slug: str) -> HttpResponse:
     )
 
 
+@require_safe
+def city_report(request: HttpRequest, city_slug: str) -> HttpResponse:
+    """The city's dashboard as a printable report, with its data coverage and method."""
+    city = get_city(city_slug)
+    run = queries.latest_run()
+    dashboard = dashboards.city_dashboard(city, run) if run else None
+    coverage = []
+    if run is not None:
+        counts = queries.value_counts_by_city_year(run.years)
+        coverage = [(year, counts.get((city.pk, year), 0)) for year in run.years]
+    return render(
+        request,
+        "monitoring/city_report.html",
+        {
+            "city": city,
+            "run": run,
+            "dashboard": dashboard,
+            "coverage": coverage,
+            "spec_text": json.dumps(run.spec, indent=2) if run else "",
+        },
+    )
+
+
+@require_safe
+def city_results(request: HttpRequest, city_slug: str, fmt: str) -> HttpResponse:
+    """The city's scores and ranks in the network's latest run, as CSV or XLSX."""
+    city = get_city(city_slug)
+    run = queries.latest_run()
+    if run is None:
+        raise PageNotFound(_("The network has not built its index yet."))
+    rows = exports.run_rows(run, city)
+    name = f"{city.slug}-index-{run.created_at:%Y%m%d}"
+    if fmt == "xlsx":
+        return xlsx_response([(_("Results"), rows)], f"{name}.xlsx")
+    return csv_response(rows, f"{name}.csv")
+
+
+@login_required
+@require_safe
+def preview(request: HttpRequest, city_slug: str) -> HttpResponse:
+    """A city coordinator's preview of the index with the city's values as they stand,
+    drafts included; built on request, never stored or published (see ``preview``)."""
+    city = get_city(city_slug)
+    require(permissions.can_preview_index(request.user, city))
+    stored_years = for_city(IndicatorValue, city).values_list("year", flat=True).distinct()
+    network_years = queries.validated_years()
+    choices = sorted({*recent_years(4), *network_years, *stored_years.order_by()})[-8:]
+    # Offered first: the latest years the other cities have validated values for.
+    usual = [year for year in choices if year in network_years][-4:] or choices[-4:]
+    asked = "years" in request.GET
+    form = PreviewForm(
+        request.GET if asked else None, year_choices=choices, initial={"years": usual}
+    )
+    built = None
+    if asked and form.is_valid():
+        try:
+            built = build_preview(city, form.cleaned_data["years"])
+        except InvalidInput as error:
+            show_problems(form, error)
+    chart = None
+    if built is not None:
+        chart = charts.bar_chart(
+            [charts.Bar(area.name, area.score, area.median) for area in built.areas],
+            chart_id="chart-preview",
+            title=_("%(city)s: preview of the scores by %(level)s, %(year)s")
+            % {"city": city.name, "level": built.area_level.lower(), "year": built.latest.year},
+            description=_(
+                "Bars show the city's score from 0 to 100 in this preview; the dark tick "
+                "on each bar is the median of the cities. The table below gives the numbers."
+            ),
+        )
+    return render(
+        request,
+        "monitoring/preview.html",
+        {"city": city, "form": form, "preview": built, "chart": chart},
+    )
+
+
 def _main_framework(city: City) -> Framework | None:
     """The default framework as this city sees it (with its local indicators)."""
     default = queries.default_framework()
@@ -76,7 +160,7 @@ def _main_framework(city: City) -> Framework | None:
     return queries.extension_of(city, default) or default
 
 
-@require_GET
+@require_safe
 def indicator(request: HttpRequest, city_slug: str, code: str) -> HttpResponse:
     city = get_city(city_slug)
     drafts = permissions.can_see_drafts(request.user, city)
@@ -92,7 +176,7 @@ def indicator(request: HttpRequest, city_slug: str, code: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def derived(request: HttpRequest, city_slug: str) -> HttpResponse:
     city = get_city(city_slug)
     years = recent_years()
@@ -102,7 +186,7 @@ def derived(request: HttpRequest, city_slug: str) -> HttpResponse:
     return render(request, "monitoring/derived.html", {"city": city, "years": years, "rows": rows})
 
 
-@require_GET
+@require_safe
 def framework(request: HttpRequest, city_slug: str) -> HttpResponse:
     city = get_city(city_slug)
     main = _main_framework(city)
@@ -122,7 +206,7 @@ def framework(request: HttpRequest, city_slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def framework_imeta(request: HttpRequest, city_slug: str) -> HttpResponse:
     city = get_city(city_slug)
     main = _main_framework(city)
@@ -131,7 +215,7 @@ def framework_imeta(request: HttpRequest, city_slug: str) -> HttpResponse:
     return imeta_response(queries.effective_rows(main), f"{city.slug}-{main.slug}-iMeta.csv")
 
 
-@require_GET
+@require_safe
 def own_framework(request: HttpRequest, city_slug: str, slug: str) -> HttpResponse:
     city = get_city(city_slug)
     found = framework_or_404(queries.city_frameworks(city).filter(base__isnull=True), slug)
@@ -149,7 +233,7 @@ def own_framework(request: HttpRequest, city_slug: str, slug: str) -> HttpRespon
     )
 
 
-@require_GET
+@require_safe
 def own_framework_imeta(request: HttpRequest, city_slug: str, slug: str) -> HttpResponse:
     city = get_city(city_slug)
     found = framework_or_404(queries.city_frameworks(city).filter(base__isnull=True), slug)
@@ -271,14 +355,28 @@ def data(request: HttpRequest, city_slug: str) -> HttpResponse:
     years = sorted({*recent_years(), *stored.values_list("year", flat=True).order_by().distinct()})[
         -6:
     ]
-    indicators = queries.entry_indicators(city)
-    values = {(value.indicator_id, value.year): value for value in stored.filter(year__in=years)}
+    sections = queries.entry_sections(city)
+    # One area at a time keeps the page small (every cell is a link).
+    section = next((each for each in sections if each.key == request.GET.get("part")), None)
+    section = section or (sections[0] if sections else None)
+    indicators = section.indicators if section else []
+    values = {
+        (value.indicator_id, value.year): value
+        for value in stored.filter(year__in=years, indicator__in=indicators)
+    }
     rows = [(node, [(year, values.get((node.pk, year))) for year in years]) for node in indicators]
     drafts = for_city(IndicatorValue, city).filter(status=ValueStatus.DRAFT).count()
     return render(
         request,
         "monitoring/data.html",
-        {"city": city, "years": years, "rows": rows, "drafts": drafts},
+        {
+            "city": city,
+            "years": years,
+            "rows": rows,
+            "drafts": drafts,
+            "sections": sections,
+            "section": section,
+        },
     )
 
 
@@ -332,7 +430,7 @@ def validate(request: HttpRequest, city_slug: str) -> HttpResponse:
         .order_by("year", "indicator__position")
     )
     form = ValidateForm(
-        *form_data(request), choices=[(str(value.pk), str(value)) for value in drafts]
+        *form_data(request), choices=[(str(value.pk), _draft_label(value)) for value in drafts]
     )
     if request.method == "POST" and form.is_valid():
         count = services.validate_values(
@@ -340,11 +438,27 @@ def validate(request: HttpRequest, city_slug: str) -> HttpResponse:
             city=city,
             value_ids=[int(pk) for pk in form.cleaned_data["values"]],
         )
-        messages.success(request, _("%(count)s values validated.") % {"count": count})
+        messages.success(
+            request,
+            ngettext("%(count)s value validated.", "%(count)s values validated.", count)
+            % {"count": count},
+        )
         return redirect("monitoring:data", city_slug=city.slug)
     return render(
         request, "monitoring/validate.html", {"city": city, "form": form, "drafts": drafts}
     )
+
+
+def _draft_label(value: IndicatorValue) -> str:
+    """A draft as a coordinator reads it: name and unit in their language, the number
+    in their notation."""
+    return _("%(code)s %(name)s in %(year)s: %(value)s %(unit)s") % {
+        "code": value.indicator.code,
+        "name": value.indicator.label,
+        "year": value.year,
+        "value": plain_number(value.value),
+        "unit": value.indicator.unit_label,
+    }
 
 
 @login_required
@@ -374,7 +488,11 @@ def import_values(request: HttpRequest, city_slug: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Imported: %(created)s new values, %(updated)s changed.")
+                ngettext(
+                    "Imported: %(created)s new value, %(updated)s changed.",
+                    "Imported: %(created)s new values, %(updated)s changed.",
+                    summary.created,
+                )
                 % {"created": summary.created, "updated": summary.updated},
             )
             return redirect("monitoring:data", city_slug=city.slug)
@@ -382,7 +500,7 @@ def import_values(request: HttpRequest, city_slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def export_values(request: HttpRequest, city_slug: str, fmt: str) -> HttpResponse:
     city = get_city(city_slug)
     require(permissions.can_see_values(request.user, city))

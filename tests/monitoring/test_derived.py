@@ -14,6 +14,7 @@ from learningcity.catalogue.models import (
     TargetGroup,
 )
 from learningcity.monitoring.derived import DERIVED, derived_values
+from learningcity.monitoring.run_notes import note_text
 from tests.catalogue.factories import make_opportunity, make_provider, make_session, make_site
 from tests.conftest import make_city
 
@@ -154,6 +155,6 @@ def test_an_index_run_uses_derived_values_next_to_entered_ones(catalogue):
     units = {unit["code"]: unit["values"] for unit in run.inputs["units"]["2024"]}
     assert units["gamma"]["IFREE"] == pytest.approx(75.0) and units["epsilon"]["IFREE"] == 0
     # the free share is the only difference between the two cities: the rest is left out
-    assert "IA, IB, IC, ID" in run.notes[0]
+    assert "IA, IB, IC, ID" in note_text(run.notes[0])
     gamma = IndexResult.objects.get(run=run, code="TINY", city=catalogue)
     assert gamma.rank == 1

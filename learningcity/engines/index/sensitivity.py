@@ -8,8 +8,19 @@ sequence (``scipy.stats.qmc.Sobol``):
 * ``normalisation``: a choice among normalisation specs (default min-max to
   [1, 100] and ranks);
 * ``aggregation``: ``a_amean``, ``a_gmean`` (also ``a_hmean``, ``a_genmean``);
-* ``imputation``: an ``f_i`` method (default ``i_mean``, ``i_median``);
-* ``winsorisation``: the ``winmax`` limit of the treatment step (default 1, 3, 5).
+* ``imputation``: an ``f_i`` method (default ``i_mean``, ``i_median``), or ``"none"``
+  (no imputation step);
+* ``winsorisation``: the ``winmax`` limit of the treatment step (default 1, 3, 5), or
+  ``null`` (no treatment step).
+
+The nominal pipeline is always one of the sampled combinations when the spec does not
+list the alternatives itself: its own imputation (``"none"`` when it has no impute
+step), its own winsorisation (``null`` when it has no treat step) and its own
+aggregation join the defaults (:meth:`SensitivityConfig.around`). Its normalisation is
+covered by the default min-max to [1, 100] when it is a min-max (any range gives the
+same ranks under the arithmetic mean), and joins the defaults otherwise. Without this,
+every sampled build could differ from the published one (say, all impute while the
+nominal does not), and a published rank could fall outside its own interval.
 
 Saltelli's design uses matrices A, B and AB_i (A with column i from B): N (k + 2)
 runs. The output is the mean absolute rank shift of the units against the nominal
@@ -56,6 +67,9 @@ from .weights import meta_weights
 INPUT_NAMES = ("weights", "normalisation", "aggregation", "imputation", "winsorisation")
 SA_AGGREGATORS = ("a_amean", "a_gmean", "a_hmean", "a_genmean")
 Progress = Callable[[int, int], None]
+# An imputation alternative meaning "no impute step", and the winsorisation one meaning
+# "no treat step" (``None`` in the ``winmax`` list, ``null`` in JSON).
+NO_IMPUTATION = "none"
 
 
 @dataclass
@@ -70,7 +84,7 @@ class SensitivityConfig:
     )
     aggregation: list[str] = field(default_factory=lambda: ["a_amean", "a_gmean"])
     imputation: list[str] = field(default_factory=lambda: ["i_mean", "i_median"])
-    winmax: list[int] = field(default_factory=lambda: [1, 3, 5])
+    winmax: list[int | None] = field(default_factory=lambda: [1, 3, 5])
     weight_noise: float = 0.25
     n_weight_sets: int = 1024
     genmean_p: float = 2.0
@@ -96,6 +110,33 @@ class SensitivityConfig:
         cfg.validate()
         return cfg
 
+    @classmethod
+    def around(cls, spec: PipelineSpec) -> SensitivityConfig:
+        """The spec's ``sensitivity`` options, with the nominal pipeline's own choice
+        added to each list of alternatives the spec leaves at its default, so that the
+        nominal build is one of the sampled combinations."""
+        cfg = cls.from_mapping(spec.sensitivity)
+        given = set(spec.sensitivity)
+        nominal = _nominal_choices(spec)
+        if "imputation" not in given and nominal.f_i not in cfg.imputation:
+            cfg.imputation = [nominal.f_i, *cfg.imputation]
+        if "winmax" not in given and nominal.winmax not in cfg.winmax:
+            cfg.winmax = [nominal.winmax, *cfg.winmax]
+        if (
+            "aggregation" not in given
+            and nominal.f_ag in SA_AGGREGATORS
+            and nominal.f_ag not in cfg.aggregation
+        ):
+            cfg.aggregation = [nominal.f_ag, *cfg.aggregation]
+        if (
+            "normalisation" not in given
+            and nominal.norm is not None
+            and nominal.norm.get("f_n", "n_minmax") != "n_minmax"
+            and nominal.norm not in cfg.normalisation
+        ):
+            cfg.normalisation = [nominal.norm, *cfg.normalisation]
+        return cfg
+
     def validate(self) -> None:
         """Refuse empty or unsupported alternatives."""
         problems = []
@@ -115,6 +156,38 @@ class SensitivityConfig:
             problems.append(Problem("sensitivity", "weight_noise must be in [0, 1)"))
         if problems:
             raise IndexInputError(problems)
+
+
+@dataclass(frozen=True)
+class NominalChoices:
+    """The discrete choices the nominal pipeline makes, in the analysis' terms."""
+
+    f_i: str
+    winmax: int | None
+    f_ag: str | None
+    norm: dict[str, Any] | None
+
+
+TREAT_DEFAULT_WINMAX = 5
+
+
+def _nominal_choices(spec: PipelineSpec) -> NominalChoices:
+    steps = {step.kind: step.params for step in spec.steps}
+    impute, treat = steps.get("impute"), steps.get("treat")
+    normalise, aggregate = steps.get("normalise"), steps.get("aggregate")
+    winmax = None
+    if treat is not None:
+        raw = treat.get("winmax", TREAT_DEFAULT_WINMAX)
+        winmax = None if raw is None else int(raw)
+    norm = None
+    if normalise is not None:
+        norm = {key: normalise[key] for key in ("f_n", "f_n_para") if key in normalise}
+    return NominalChoices(
+        f_i=str(impute.get("f_i", "i_mean")) if impute is not None else NO_IMPUTATION,
+        winmax=winmax,
+        f_ag=str(aggregate.get("f_ag", "a_amean")) if aggregate is not None else None,
+        norm=norm,
+    )
 
 
 MAX_WEIGHT_SETS = 100_000
@@ -161,8 +234,10 @@ def _method(allowed: tuple[str, ...]) -> Callable[[Any, str], str]:
 _OPTION_READERS: dict[str, Callable[[Any, str], Any]] = {
     "normalisation": _list_of(_normalisation_option),
     "aggregation": _list_of(_method(SA_AGGREGATORS)),
-    "imputation": _list_of(_method(COLUMN_METHODS)),
-    "winmax": _list_of(lambda v, name: whole_number(v, "sensitivity", name, 0)),
+    "imputation": _list_of(_method((*COLUMN_METHODS, NO_IMPUTATION))),
+    "winmax": _list_of(
+        lambda v, name: None if v is None else whole_number(v, "sensitivity", name, 0)
+    ),
     "weight_noise": lambda v, name: number(v, "sensitivity", name, 0, 0.99),
     "n_weight_sets": lambda v, name: _at_most(
         whole_number(v, "sensitivity", name, 1), MAX_WEIGHT_SETS, name
@@ -269,12 +344,18 @@ def _weight_sets(
     return codes, w0 * (1 + noise)
 
 
-def _combo_spec(spec: PipelineSpec, f_i: str, winmax: int, norm: Mapping[str, Any]) -> PipelineSpec:
-    """The nominal pipeline with the discrete choices substituted, ending at normalise."""
+def _combo_spec(
+    spec: PipelineSpec, f_i: str, winmax: int | None, norm: Mapping[str, Any]
+) -> PipelineSpec:
+    """The nominal pipeline with the discrete choices substituted, ending at normalise.
+
+    ``f_i`` ``"none"`` leaves imputation out and ``winmax`` ``None`` leaves treatment
+    out; a treat step keeps the nominal treat step's other parameters (thresholds)."""
     steps: list[Step] = []
     kinds = [s.kind for s in spec.steps]
     pos = 0
     use_group = next((s.params.get("use_group") for s in spec.steps if s.kind == "impute"), None)
+    nominal_treat = next((dict(s.params) for s in spec.steps if s.kind == "treat"), {})
 
     def add(kind: str, params: dict[str, Any]) -> None:
         nonlocal pos
@@ -286,15 +367,19 @@ def _combo_spec(spec: PipelineSpec, f_i: str, winmax: int, norm: Mapping[str, An
         raise IndexInputError(
             [Problem("sensitivity", f"imputation '{f_i}' needs use_group in the impute step")]
         )
-    if "impute" not in kinds:
+    imputes = f_i != NO_IMPUTATION
+    treatment = {**nominal_treat, "winmax": winmax}
+    if imputes and "impute" not in kinds:
         add("impute", imp)
     for s in spec.steps:
         if s.kind == "impute":
-            add("impute", imp)
+            if imputes:
+                add("impute", imp)
         elif s.kind == "treat":
             continue
         elif s.kind == "normalise":
-            add("treat", {"winmax": winmax})
+            if winmax is not None:
+                add("treat", treatment)
             # Keep the nominal choice of pooling time points (a panel's "global").
             pooling = {"global": s.params["global"]} if "global" in s.params else {}
             add("normalise", {**norm, **pooling})
@@ -303,7 +388,8 @@ def _combo_spec(spec: PipelineSpec, f_i: str, winmax: int, norm: Mapping[str, An
         else:
             add(s.kind, dict(s.params))
     if "normalise" not in kinds:
-        add("treat", {"winmax": winmax})
+        if winmax is not None:
+            add("treat", treatment)
         add("normalise", dict(norm))
     # Same time point(s) as the nominal run.
     return PipelineSpec(tuple(steps), time=spec.time, split_to=spec.split_to)
@@ -391,7 +477,7 @@ def run_sensitivity(
     progress: Progress | None = None,
 ) -> SensitivityResult:
     """Monte Carlo uncertainty analysis and Sobol' indices; see the module docstring."""
-    cfg = config or SensitivityConfig.from_mapping(spec.sensitivity)
+    cfg = config or SensitivityConfig.around(spec)
     rng = np.random.default_rng(seed)
     time = analysed_time(units, spec)
     nominal = _build(meta, units, spec, time)
@@ -514,6 +600,7 @@ def expected_runs(n: int, k: int = len(INPUT_NAMES)) -> int:
 
 __all__ = [
     "INPUT_NAMES",
+    "NO_IMPUTATION",
     "SensitivityConfig",
     "SensitivityResult",
     "analysed_time",

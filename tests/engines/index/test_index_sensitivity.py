@@ -162,3 +162,60 @@ def test_a_unit_without_any_score_in_the_nominal_build_gets_nan_not_a_warning(
     nowhere = res.ranks.set_index("uCode").loc["ZZZ"]
     assert np.isnan(nowhere["Nominal"]) and np.isnan(nowhere["MeanAbsShift"])
     assert res.ranks["MeanAbsShift"].notna().sum() == 6
+
+
+NO_TREATMENT_SPEC = {
+    "steps": [
+        {"step": "normalise", "f_n": "n_minmax", "f_n_para": [0, 100]},
+        {"step": "aggregate", "f_ag": "a_amean"},
+    ],
+    "sensitivity": {"weight_noise": 0},
+}
+# Germany lacks i3 and leads on i4: first without imputation, third when i3 is imputed.
+GAPPY_DATA = """uCode,uName,Region,Pop,i1,i2,i3,i4
+FRA,France,EU,60,3,10,1,2
+DEU,Germany,EU,80,2.5,33,NA,9
+CHN,China,AS,1400,1,30,3,2
+JPN,Japan,AS,120,4,35,5,6
+IND,India,AS,1300,2,40,4,1
+ITA,Italy,EU,59,6,25,2,7
+"""
+
+
+def test_default_alternatives_include_the_nominal_choices() -> None:
+    cfg = SensitivityConfig.around(parse_spec(NO_TREATMENT_SPEC))
+    assert "none" in cfg.imputation and None in cfg.winmax
+    assert "a_amean" in cfg.aggregation
+    treated = parse_spec({**TINY_SPEC, "sensitivity": {"imputation": ["i_median"]}})
+    cfg = SensitivityConfig.around(treated)
+    assert cfg.imputation == ["i_median"]  # listed by the spec: kept as it is
+    assert 2 in cfg.winmax and None not in cfg.winmax
+
+
+def test_nominal_pipeline_is_among_the_sampled_builds(tmp_path: Path) -> None:
+    """A pipeline without imputation or treatment (the platform's "standard" one) on
+    data with gaps: some sampled builds must be the nominal build itself, so its ranks
+    are among the sampled ranks (before, every build imputed and winsorised, and a
+    published rank could lie outside its own 5-95 % interval)."""
+    d, m, s = write_tiny(tmp_path, data=GAPPY_DATA, spec=NO_TREATMENT_SPEC)
+    meta, units = load_inputs(d, m)
+    spec = load_spec(s)
+    res = run_sensitivity(meta, units, spec, n=64, seed=3)
+    nominal = res.ranks.set_index("uCode")["Nominal"]
+    from learningcity.engines.index import run_pipeline
+
+    built = run_pipeline(meta, units, spec).aggregated
+    assert built is not None
+    expected = np.array([nominal[u] for u in built.ucodes])
+    matches = np.all(res.unit_ranks == expected[:, None], axis=0)
+    assert matches.any()
+    r = res.ranks
+    assert np.all((r["Q5"] <= r["Nominal"]) & (r["Nominal"] <= r["Q95"]))
+
+
+def test_no_imputation_and_no_treatment_options_leave_the_steps_out() -> None:
+    combo = _combo_spec(parse_spec(TINY_SPEC), "none", None, {"f_n": "n_rank"})
+    assert [step.kind for step in combo.steps] == ["denominate", "normalise"]
+    combo = _combo_spec(parse_spec(TINY_SPEC), "i_mean", 3, {"f_n": "n_rank"})
+    assert [step.kind for step in combo.steps] == ["denominate", "impute", "treat", "normalise"]
+    assert dict(combo.steps[2].params)["winmax"] == 3
