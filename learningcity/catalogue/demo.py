@@ -583,6 +583,9 @@ def _opportunity(
     format_ = str(_choose(rng, FORMAT_SHARES))
     if kind == OpportunityKind.LECTURE and rng.random() < 0.6:
         format_ = Format.ONLINE
+    if template_en.startswith("Online"):
+        # "Online talks on …" says so in its title: it must not be listed in person.
+        format_ = Format.ONLINE
     site = None
     if format_ in (Format.IN_PERSON, Format.HYBRID):
         site = placed[int(rng.integers(len(placed)))]

@@ -7,24 +7,38 @@ the same). A row without session columns is an opportunity with no sessions yet.
 Checking is separate from saving: ``check_table`` reads every row and lists every
 problem (row and column) before anything is written, so a bad file is refused whole.
 The export writes exactly this layout, so an export can be imported again.
+
+Importing creates or updates, by key (``plan_changes``):
+
+- an opportunity is found by its ``slug`` among the provider's own opportunities:
+  a new slug creates one, a known slug updates it, a slug another provider of the
+  city uses is refused;
+- a session is found by ``session_id`` (which the export writes), or else by its start
+  among the sessions of that opportunity; otherwise it is new.
+- Nothing is ever deleted: opportunities and sessions missing from the file are left
+  as they are (people may be enrolled in them). Cancel or unpublish in the workspace.
 """
 
 import csv
+import hashlib
 import io
+import json
 import re
-import zipfile
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_slug
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from learningcity.core import spreadsheets
 from learningcity.core.flags import FlagSet
 from learningcity.core.models import City
 
@@ -37,13 +51,13 @@ from .models import (
     LearningSite,
     Level,
     Opportunity,
+    OpportunityKind,
     Outcome,
     Session,
     normalise_recurrence,
     recurrence_problem,
 )
 
-MAX_ROWS = 50_000
 MAX_TEXT = 20_000
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 _DATETIME_INPUTS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
@@ -60,6 +74,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _LAYOUT = [
     ("slug", True, False),
     ("title", True, False),
+    ("kind", False, False),
     ("description", False, False),
     ("level", True, False),
     ("format", True, False),
@@ -81,8 +96,11 @@ _LAYOUT = [
     ("session_places", False, True),
     ("session_site", False, True),
     ("session_live_url", False, True),
+    ("session_id", False, True),
 ]
 COLUMN_NAMES = [name for name, _required, _session in _LAYOUT]
+# Where a planned session keeps the session id of its row (not a Session field).
+SESSION_KEY = "key"
 OPPORTUNITY_COLUMNS = [name for name, _required, is_session in _LAYOUT if not is_session]
 SESSION_COLUMNS = [name for name, _required, is_session in _LAYOUT if is_session]
 REQUIRED_COLUMNS = [name for name, required, _session in _LAYOUT if required]
@@ -99,8 +117,12 @@ def layout() -> list[Column]:
     """The columns with what to write in them, in the current language."""
     any_of = _("Any of, separated by semicolons: %s")
     helps = {
-        "slug": _("A short address name: letters, digits and hyphens. Unique in the city."),
+        "slug": _(
+            "Your reference for the opportunity: letters, digits and hyphens. A reference "
+            "you used before updates that opportunity; a new one adds an opportunity."
+        ),
         "title": _("Up to 200 characters."),
+        "kind": _("One of: %s (empty means course)") % ", ".join(OpportunityKind.values),
         "description": _("Plain text."),
         "level": _("One of: %s") % ", ".join(Level.values),
         "format": _("One of: %s") % ", ".join(Format.values),
@@ -122,14 +144,16 @@ def layout() -> list[Column]:
         "session_places": _("Places in this session, if different."),
         "session_site": _("The slug of a place; empty means the main place (column site)."),
         "session_live_url": _("A link, for online sessions."),
+        "session_id": _(
+            "Written by the export: keeps the row tied to its session, so that the session "
+            "is updated. Leave empty for a new session."
+        ),
     }
     return [Column(name, required, helps[name]) for name, required, _session in _LAYOUT]
 
 
-class UnreadableFile(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+# What read_table raises for a file it cannot read at all (with a plain ``message``).
+UnreadableFile = spreadsheets.UnreadableFile
 
 
 @dataclass(frozen=True)
@@ -175,57 +199,19 @@ def file_format_for(file_name: str) -> str | None:
 
 
 def read_table(data: bytes, file_format: str | None) -> Table:
-    if file_format == "csv":
-        grid = _read_csv(data)
-    elif file_format == "xlsx":
-        grid = _read_xlsx(data)
-    else:
-        raise UnreadableFile(_("Upload a .csv or .xlsx file."))
-    numbered = [(number, cells) for number, cells in enumerate(grid, start=1)]
-    numbered = [(number, cells) for number, cells in numbered if any(cells)]
-    if not numbered:
-        raise UnreadableFile(_("The file is empty."))
-    (_number, header), *rows = numbered
-    if len(rows) > MAX_ROWS:
-        raise UnreadableFile(
-            _("The file has %(count)s rows; split it into files of at most %(max)s rows.")
-            % {"count": len(rows), "max": MAX_ROWS}
-        )
+    """The file's rows with content, numbered as a spreadsheet numbers them, read by
+    the shared reader within this import's limits (settings ``CATALOGUE_IMPORT_MAX_ROWS``
+    and ``CATALOGUE_IMPORT_MAX_BYTES``). Raises ``UnreadableFile`` for a file it cannot
+    read, whatever is wrong with it."""
+    limits = spreadsheets.limits_for(
+        max_rows=settings.CATALOGUE_IMPORT_MAX_ROWS,
+        max_bytes=settings.CATALOGUE_IMPORT_MAX_BYTES,
+    )
+    (_number, header), *rows = [
+        (number, [_cell_text(value) for value in cells])
+        for number, cells in spreadsheets.read_rows(data, file_format, limits)
+    ]
     return Table(header=header, rows=rows)
-
-
-def _read_csv(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UnreadableFile(
-            _("The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8”.")
-        ) from None
-    first_line = text.split("\n", 1)[0]
-    # Spreadsheets set to many European languages write semicolons instead of commas.
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    try:
-        return [
-            [_unescape(cell.strip()) for cell in row]
-            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        ]
-    except csv.Error as error:
-        raise UnreadableFile(_("The CSV file could not be read (%s).") % error) from None
-
-
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise UnreadableFile(_("The file is not a readable .xlsx workbook.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
 
 
 def _cell_text(value: object) -> str:
@@ -270,6 +256,11 @@ def check_table(
     on_progress: Callable[[int], None] | None = None,
     progress_every: int = 250,
 ) -> ImportPlan:
+    """Read every row into model values, listing every problem by row and column.
+
+    ``taken_slugs`` are the slugs other providers of the city use (a file cannot
+    change their opportunities); the importing provider's own slugs are updates, which
+    ``plan_changes`` works out."""
     plan = ImportPlan()
     header = [_column_name(name) for name in table.header]
     plan.errors.extend(_header_errors(header))
@@ -397,6 +388,7 @@ class _RowChecker:
         fields: dict[str, Any] = {
             "slug": self.slug("slug", taken_slugs),
             "title": self.text("title", required=True, max_length=200),
+            "kind": self.choice("kind", OpportunityKind) or OpportunityKind.COURSE,
             "description": self.text("description", max_length=MAX_TEXT),
             "level": self.choice("level", Level, required=True),
             "format": self.choice("format", Format, required=True),
@@ -443,6 +435,7 @@ class _RowChecker:
             "capacity": self.integer("session_places", highest=100_000),
             "site": self.site("session_site"),
             "live_url": self.url("session_live_url"),
+            SESSION_KEY: self.session_key("session_id"),
         }
 
     # -- one reader per kind of cell
@@ -468,8 +461,31 @@ class _RowChecker:
         except ValidationError:
             self.error(name, _("Use only letters, digits, hyphens and underscores."))
         if value in taken:
-            self.error(name, _("Duplicate slug: an opportunity with this slug already exists."))
+            self.error(
+                name,
+                _(
+                    "Another provider in this city already uses this slug. Choose another "
+                    "reference for this opportunity."
+                ),
+            )
         return value
+
+    def session_key(self, name: str) -> uuid.UUID | None:
+        value = self.values.get(name, "")
+        if not value:
+            return None
+        try:
+            return uuid.UUID(value)
+        except ValueError:
+            self.error(
+                name,
+                _(
+                    "“%(value)s” is not a session id from an export. "
+                    "Leave it empty for a new session."
+                )
+                % {"value": value[:60]},
+            )
+            return None
 
     def choice(
         self, name: str, choices: type[models.TextChoices], *, required: bool = False
@@ -594,6 +610,175 @@ class _RowChecker:
 
 
 # ---------------------------------------------------------------------------
+# Planning: what the checked rows would create, change and leave alone
+
+Action = Literal["create", "change", "same"]
+# The preview lists at most this many opportunities per kind of change (all are counted).
+LISTED_PER_ACTION = 200
+
+
+@dataclass
+class SessionChange:
+    session: Session
+    changes: dict[str, Any]
+
+
+@dataclass
+class OpportunityChange:
+    row: int
+    action: Action
+    fields: dict[str, Any]
+    existing: Opportunity | None = None
+    changed_fields: list[str] = field(default_factory=list)
+    new_sessions: list[dict[str, Any]] = field(default_factory=list)
+    changed_sessions: list[SessionChange] = field(default_factory=list)
+    same_sessions: int = 0
+
+    @property
+    def changes(self) -> dict[str, Any]:
+        return {name: self.fields[name] for name in self.changed_fields}
+
+
+@dataclass
+class ChangePlan:
+    opportunities: list[OpportunityChange] = field(default_factory=list)
+    # The provider's opportunities that the file does not mention: left as they are.
+    not_in_file: int = 0
+
+    def of(self, action: Action) -> list[OpportunityChange]:
+        return [change for change in self.opportunities if change.action == action]
+
+    def summary(self) -> dict[str, Any]:
+        """Counts and (capped) lists for the preview page; plain JSON, kept on the job."""
+
+        def listed(action: Action) -> list[dict[str, Any]]:
+            return [
+                {
+                    "row": change.row,
+                    "slug": change.fields["slug"],
+                    "title": change.fields["title"],
+                    "fields": change.changed_fields,
+                    "new_sessions": len(change.new_sessions),
+                    "changed_sessions": len(change.changed_sessions),
+                }
+                for change in self.of(action)[:LISTED_PER_ACTION]
+            ]
+
+        changes = self.opportunities
+        return {
+            "opportunities": {
+                "create": len(self.of("create")),
+                "change": len(self.of("change")),
+                "same": len(self.of("same")),
+                "not_in_file": self.not_in_file,
+            },
+            "sessions": {
+                "create": sum(len(change.new_sessions) for change in changes),
+                "change": sum(len(change.changed_sessions) for change in changes),
+                "same": sum(change.same_sessions for change in changes),
+            },
+            "lists": {action: listed(action) for action in ("create", "change", "same")},
+        }
+
+    def fingerprint(self) -> str:
+        """Tells whether two plans would write the same: the confirmed preview must be
+        the plan that is applied."""
+        described = [
+            (
+                change.action,
+                change.fields["slug"],
+                change.changed_fields,
+                [_describe(fields) for fields in change.new_sessions],
+                [
+                    (str(item.session.public_id), _describe(item.changes))
+                    for item in change.changed_sessions
+                ],
+            )
+            for change in self.opportunities
+        ]
+        text = json.dumps([described, self.not_in_file], default=str, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def plan_changes(plan: ImportPlan, existing: Iterable[Opportunity]) -> ChangePlan:
+    """Compare the checked rows with the provider's opportunities (``existing``, with
+    their sessions prefetched): what is new, what changes, what stays the same."""
+    by_slug = {opportunity.slug: opportunity for opportunity in existing}
+    changes = ChangePlan()
+    for planned in plan.opportunities:
+        current = by_slug.pop(planned.fields["slug"], None)
+        if current is None:
+            sessions = [_without_key(fields) for fields in planned.sessions]
+            changes.opportunities.append(
+                OpportunityChange(planned.row, "create", planned.fields, new_sessions=sessions)
+            )
+            continue
+        change = OpportunityChange(
+            planned.row,
+            "same",
+            planned.fields,
+            existing=current,
+            changed_fields=[
+                name for name, value in planned.fields.items() if not _same(current, name, value)
+            ],
+        )
+        _plan_sessions(change, planned.sessions, list(current.sessions.all()))
+        if change.changed_fields or change.new_sessions or change.changed_sessions:
+            change.action = "change"
+        changes.opportunities.append(change)
+    changes.not_in_file = len(by_slug)
+    return changes
+
+
+def _plan_sessions(
+    change: OpportunityChange, planned: list[dict[str, Any]], current: list[Session]
+) -> None:
+    # A cancelled session stays cancelled (the export leaves it out): a row at its time
+    # is a new session.
+    current = [session for session in current if not session.is_cancelled]
+    by_key = {session.public_id: session for session in current}
+    unmatched = list(current)
+    for fields in planned:
+        key = fields.get(SESSION_KEY)
+        found = by_key.get(key) if key is not None else None
+        if found is None:
+            # No id (or one this opportunity does not have): the same start is the
+            # same session, so an older file without ids does not double the sessions.
+            found = next((s for s in unmatched if s.starts_at == fields["starts_at"]), None)
+        if found is None or found not in unmatched:
+            change.new_sessions.append(_without_key(fields))
+            continue
+        unmatched.remove(found)
+        differences = {
+            name: value
+            for name, value in _without_key(fields).items()
+            if not _same(found, name, value)
+        }
+        if differences:
+            change.changed_sessions.append(SessionChange(found, differences))
+        else:
+            change.same_sessions += 1
+
+
+def _without_key(fields: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in fields.items() if name != SESSION_KEY}
+
+
+def _same(instance: models.Model, name: str, planned: Any) -> bool:
+    model_field = instance._meta.get_field(name)
+    if isinstance(model_field, models.ForeignKey):  # by id, without loading the row
+        return bool(getattr(instance, model_field.attname) == getattr(planned, "pk", None))
+    return bool(getattr(instance, name) == planned)
+
+
+def _describe(fields: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: value.pk if isinstance(value, models.Model) else value
+        for name, value in fields.items()
+    }
+
+
+# ---------------------------------------------------------------------------
 # Export
 
 
@@ -619,6 +804,7 @@ def _session_cells(session: Session, city: City) -> list[str]:
         _number(session.capacity),
         session.site.slug if session.site else "",
         session.live_url,
+        str(session.public_id),
     ]
 
 
@@ -626,6 +812,7 @@ def _opportunity_cells(opportunity: Opportunity) -> list[str]:
     return [
         opportunity.slug,
         opportunity.title,
+        opportunity.kind,
         opportunity.description,
         opportunity.level,
         opportunity.format,

@@ -14,6 +14,11 @@ enrol_patterns = [
         views_enrol.enrolment_cancel,
         name="enrolment_cancel",
     ),
+    path(
+        "enrolments/<uuid:enrolment_id>/calendar.ics",
+        views_enrol.enrolment_calendar,
+        name="enrolment_calendar",
+    ),
     path("my/", views_enrol.my_learning, name="my_learning"),
     path(
         "my/<uuid:enrolment_id>/cancel/",
@@ -60,6 +65,31 @@ workspace_patterns = [
         name="workspace_opportunity_edit",
     ),
     path(
+        "workspace/opportunities/<slug:opportunity_slug>/publish/",
+        views_workspace.opportunity_publish,
+        name="workspace_opportunity_publish",
+    ),
+    path(
+        "workspace/opportunities/<slug:opportunity_slug>/duplicate/",
+        views_workspace.opportunity_duplicate,
+        name="workspace_opportunity_duplicate",
+    ),
+    path(
+        "workspace/opportunities/<slug:opportunity_slug>/delete/",
+        views_workspace.opportunity_delete,
+        name="workspace_opportunity_delete",
+    ),
+    path(
+        "workspace/opportunities/<slug:opportunity_slug>/message/",
+        views_workspace.message_enrolled,
+        name="workspace_message",
+    ),
+    path(
+        "workspace/sessions/<uuid:session_id>/cancel/",
+        views_workspace.session_cancel,
+        name="workspace_session_cancel",
+    ),
+    path(
         "workspace/opportunities/<slug:opportunity_slug>/sessions/new/",
         views_workspace.session_new,
         name="workspace_session_new",
@@ -93,6 +123,11 @@ workspace_patterns = [
         "workspace/imports/<uuid:job_id>/",
         views_workspace.import_job,
         name="workspace_import_job",
+    ),
+    path(
+        "workspace/imports/<uuid:job_id>/confirm/",
+        views_workspace.import_confirm,
+        name="workspace_import_confirm",
     ),
     path(
         "workspace/imports/<uuid:job_id>/errors.csv",

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from learningcity.core import permissions as core_permissions
@@ -26,8 +27,25 @@ from learningcity.core.models import City, User
 from learningcity.core.tenancy import for_city, get_in_city
 
 from . import importer, permissions, services
-from .forms_workspace import ImportForm, OpportunityForm, SessionForm, SiteForm, service_fields
-from .models import SEAT_STATUSES, ImportJob, LearningSite, Opportunity, Provider, Session
+from . import repeat as rules
+from .forms_workspace import (
+    ImportForm,
+    MessageForm,
+    OpportunityForm,
+    SessionForm,
+    SiteForm,
+    free_opportunity_slug,
+    service_fields,
+)
+from .models import (
+    LIVE_STATUSES,
+    SEAT_STATUSES,
+    ImportJob,
+    LearningSite,
+    Opportunity,
+    Provider,
+    Session,
+)
 from .views_enrol import city_page
 
 # ---------------------------------------------------------------------------
@@ -45,14 +63,16 @@ def _get_provider(request: HttpRequest, city: City, provider_slug: str) -> Provi
 
 
 def _get_opportunity(request: HttpRequest, city: City, opportunity_slug: str) -> Opportunity:
-    opportunities = Opportunity.objects.select_related("provider__city", "city")
+    opportunities = Opportunity.objects.select_related("provider__city", "city", "site")
     opportunity = get_in_city(opportunities, city, slug=opportunity_slug)
     core_permissions.require(permissions.can_manage_provider(request.user, opportunity.provider))
     return opportunity
 
 
 def _get_session(request: HttpRequest, city: City, session_id: UUID) -> Session:
-    sessions = Session.objects.select_related("opportunity__provider__city", "site")
+    sessions = Session.objects.select_related(
+        "opportunity__provider__city", "opportunity__site", "site"
+    )
     session = get_in_city(sessions, city, public_id=session_id)
     provider = session.opportunity.provider
     core_permissions.require(permissions.can_manage_provider(request.user, provider))
@@ -85,6 +105,19 @@ def _show_service_errors(form: BaseForm, error: ValidationError) -> None:
 
 def _form_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
     return render(request, "catalogue/workspace/form.html", context)
+
+
+def _is_search(request: HttpRequest, form: BaseForm) -> bool:
+    """A search button was pressed: show the form again with the matching choices,
+    without checking or saving it (the person has not finished)."""
+    if request.method != "POST" or request.POST.get("search") not in form.fields:
+        return False
+    form.errors.clear()  # not finished yet, so nothing is wrong yet
+    return True
+
+
+def _submitted(request: HttpRequest, form: BaseForm) -> bool:
+    return request.method == "POST" and not _is_search(request, form) and form.is_valid()
 
 
 # ---------------------------------------------------------------------------
@@ -139,10 +172,17 @@ def provider_page(request: HttpRequest, city: City, provider_slug: str) -> HttpR
 def opportunity_page(request: HttpRequest, city: City, opportunity_slug: str) -> HttpResponse:
     opportunity = _get_opportunity(request, city, opportunity_slug)
     sessions = opportunity.sessions.select_related("site").with_seat_counts()
+    # Each session with its repeat rule in plain words.
+    rows = [(s, rules.describe_rule(s.recurrence, s.starts_at, city.tzinfo)) for s in sessions]
     return render(
         request,
         "catalogue/workspace/opportunity.html",
-        {"city": city, "opportunity": opportunity, "sessions": list(sessions)},
+        {
+            "city": city,
+            "opportunity": opportunity,
+            "rows": rows,
+            "people": services.has_enrolments(opportunity),
+        },
     )
 
 
@@ -160,10 +200,10 @@ def opportunity_new(request: HttpRequest, city: City, provider_slug: str) -> Htt
         city=city,
         provider=provider,
     )
-    if request.method == "POST" and form.is_valid():
+    if _submitted(request, form):
         try:
             opportunity = services.create_opportunity(
-                actor=_actor(request), provider=provider, fields=service_fields(form)
+                actor=_actor(request), provider=provider, fields=form.values()
             )
         except ValidationError as error:
             _show_service_errors(form, error)
@@ -196,12 +236,10 @@ def opportunity_edit(request: HttpRequest, city: City, opportunity_slug: str) ->
         city=city,
         provider=opportunity.provider,
     )
-    if request.method == "POST" and form.is_valid():
+    if _submitted(request, form):
         try:
             services.update_opportunity(
-                actor=_actor(request),
-                opportunity=opportunity,
-                changes=service_fields(form, form.changed_data),
+                actor=_actor(request), opportunity=opportunity, changes=form.changes()
             )
         except ValidationError as error:
             _show_service_errors(form, error)
@@ -228,10 +266,10 @@ def opportunity_edit(request: HttpRequest, city: City, opportunity_slug: str) ->
 def session_new(request: HttpRequest, city: City, opportunity_slug: str) -> HttpResponse:
     opportunity = _get_opportunity(request, city, opportunity_slug)
     form = SessionForm(request.POST or None, instance=Session(opportunity=opportunity), city=city)
-    if request.method == "POST" and form.is_valid():
+    if _submitted(request, form):
         try:
             services.create_session(
-                actor=_actor(request), opportunity=opportunity, fields=service_fields(form)
+                actor=_actor(request), opportunity=opportunity, fields=form.values()
             )
         except ValidationError as error:
             _show_service_errors(form, error)
@@ -254,13 +292,9 @@ def session_new(request: HttpRequest, city: City, opportunity_slug: str) -> Http
 def session_edit(request: HttpRequest, city: City, session_id: UUID) -> HttpResponse:
     session = _get_session(request, city, session_id)
     form = SessionForm(request.POST or None, instance=Session.objects.get(pk=session.pk), city=city)
-    if request.method == "POST" and form.is_valid():
+    if _submitted(request, form):
         try:
-            services.update_session(
-                actor=_actor(request),
-                session=session,
-                changes=service_fields(form, form.changed_data),
-            )
+            services.update_session(actor=_actor(request), session=session, changes=form.changes())
         except ValidationError as error:
             _show_service_errors(form, error)
         else:
@@ -328,6 +362,117 @@ def site_edit(request: HttpRequest, city: City, site_slug: str) -> HttpResponse:
             "back_url": back_url,
         },
     )
+
+
+# ---------------------------------------------------------------------------
+# Publishing, copying, deleting, cancelling, messaging
+
+
+@login_required
+@require_POST
+@city_page
+def opportunity_publish(request: HttpRequest, city: City, opportunity_slug: str) -> HttpResponse:
+    opportunity = _get_opportunity(request, city, opportunity_slug)
+    if request.POST.get("published") == "yes":
+        services.publish_opportunity(actor=_actor(request), opportunity=opportunity)
+        messages.success(request, _("Published: residents can find it and join."))
+    else:
+        services.unpublish_opportunity(actor=_actor(request), opportunity=opportunity)
+        messages.success(
+            request, _("Unpublished: residents no longer see it. People enrolled keep their place.")
+        )
+    return redirect(opportunity_url(city, opportunity))
+
+
+@login_required
+@require_POST
+@city_page
+def opportunity_duplicate(request: HttpRequest, city: City, opportunity_slug: str) -> HttpResponse:
+    opportunity = _get_opportunity(request, city, opportunity_slug)
+    copy = services.duplicate_opportunity(
+        actor=_actor(request),
+        opportunity=opportunity,
+        slug=free_opportunity_slug(city, f"{opportunity.slug[:110]}-copy"),
+    )
+    messages.success(
+        request,
+        _("This is the copy. It is not published yet: check its details, then add sessions."),
+    )
+    return redirect(opportunity_url(city, copy))
+
+
+@login_required
+@city_page
+def opportunity_delete(request: HttpRequest, city: City, opportunity_slug: str) -> HttpResponse:
+    opportunity = _get_opportunity(request, city, opportunity_slug)
+    has_people = services.has_enrolments(opportunity)
+    if request.method == "POST" and not has_people:
+        services.delete_opportunity(actor=_actor(request), opportunity=opportunity)
+        messages.success(request, _("“%(title)s” is deleted.") % {"title": opportunity.title})
+        return redirect(provider_url(city, opportunity.provider))
+    return render(
+        request,
+        "catalogue/workspace/delete.html",
+        {"city": city, "opportunity": opportunity, "has_people": has_people},
+    )
+
+
+@login_required
+@city_page
+def session_cancel(request: HttpRequest, city: City, session_id: UUID) -> HttpResponse:
+    session = _get_session(request, city, session_id)
+    if request.method == "POST" and not session.is_cancelled:
+        services.cancel_session(actor=_actor(request), session=session)
+        messages.success(request, _("Session cancelled. Everyone enrolled gets an email."))
+        return redirect(opportunity_url(city, session.opportunity))
+    people = session.enrolments.filter(status__in=LIVE_STATUSES).count()
+    return render(
+        request,
+        "catalogue/workspace/session_cancel.html",
+        {"city": city, "session": session, "opportunity": session.opportunity, "people": people},
+    )
+
+
+@login_required
+@city_page
+def message_enrolled(request: HttpRequest, city: City, opportunity_slug: str) -> HttpResponse:
+    opportunity = _get_opportunity(request, city, opportunity_slug)
+    sessions = list(opportunity.sessions.filter(is_cancelled=False).order_by("starts_at"))
+    form = MessageForm(request.POST or None, sessions=sessions, initial=_session_initial(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.message_enrolled(
+                actor=_actor(request),
+                opportunity=opportunity,
+                session=form.chosen_session(),
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["message"],
+                include_waitlisted=form.cleaned_data["include_waitlisted"],
+            )
+        except ValidationError as error:
+            _show_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Your message is on its way to %(count)s person.",
+                    "Your message is on its way to %(count)s people.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect(opportunity_url(city, opportunity))
+    return render(
+        request,
+        "catalogue/workspace/message.html",
+        {"city": city, "opportunity": opportunity, "form": form},
+    )
+
+
+def _session_initial(request: HttpRequest) -> dict[str, str]:
+    """``?session=<id>`` (from a session's row) preselects that session."""
+    wanted = request.GET.get("session", "")
+    return {"session": wanted} if wanted else {}
 
 
 # ---------------------------------------------------------------------------
@@ -423,6 +568,17 @@ def import_job(request: HttpRequest, city: City, job_id: UUID) -> HttpResponse:
     if request.headers.get("HX-Request"):
         return render(request, "catalogue/workspace/_import_progress.html", context)
     return render(request, "catalogue/workspace/import_job.html", context)
+
+
+@login_required
+@require_POST
+@city_page
+def import_confirm(request: HttpRequest, city: City, job_id: UUID) -> HttpResponse:
+    """The second step: the person saw the preview and confirms it."""
+    job = _get_job(request, city, job_id)
+    if not services.confirm_import(actor=_actor(request), job=job):
+        messages.error(request, _("This import is not waiting for a confirmation any more."))
+    return redirect("catalogue:workspace_import_job", city_slug=city.slug, job_id=job.public_id)
 
 
 @login_required

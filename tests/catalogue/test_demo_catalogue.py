@@ -117,3 +117,16 @@ def test_the_seeded_catalogue_is_searchable_in_spanish():
     for match in outcome.matches:
         wording = match.opportunity.title + str(match.opportunity.translations)
         assert "taller" in wording.lower()
+
+
+def test_online_talks_are_online_and_kinds_are_mixed():
+    """Issue 8, defect 11: "Online talks on …" were seeded as in person."""
+    city, _context = seed()
+    talks = Opportunity.objects.filter(city=city, translations__en__title__startswith="Online")
+    talks = list(talks) + list(Opportunity.objects.filter(city=city, title__startswith="Online"))
+    spanish = Opportunity.objects.filter(city=city, title__startswith="Ciclo de charlas en línea")
+    everything = [*talks, *spanish]
+    assert everything, "the tiny demo has some online talks"
+    assert {opportunity.format for opportunity in everything} == {"online"}
+    assert {opportunity.site for opportunity in everything} == {None}
+    assert Opportunity.objects.filter(city=city, kind="lecture").exists()

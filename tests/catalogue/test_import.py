@@ -14,6 +14,7 @@ from learningcity.catalogue import importer, services
 from learningcity.catalogue.models import (
     ACCESSIBILITY,
     TOPICS,
+    Enrolment,
     ImportJob,
     ImportJobStatus,
     Opportunity,
@@ -95,6 +96,7 @@ def xlsx_bytes(rows, header=HEADER):
 
 
 def upload(client, data, name="opportunities.csv", provider_slug="alpha-library"):
+    """The first step: the file is checked and the preview shown; nothing is saved."""
     return client.post(
         f"/alpha/learn/workspace/providers/{provider_slug}/import/",
         {"file": SimpleUploadedFile(name, data)},
@@ -102,13 +104,41 @@ def upload(client, data, name="opportunities.csv", provider_slug="alpha-library"
     )
 
 
+def confirm(client, job=None):
+    """The second step: confirm the preview of the (only) job."""
+    job = job or ImportJob.objects.get()
+    return client.post(f"/alpha/learn/workspace/imports/{job.public_id}/confirm/", follow=True)
+
+
+def upload_and_confirm(client, data, name="opportunities.csv"):
+    upload(client, data, name=name)
+    return confirm(client, ImportJob.objects.latest("created_at"))
+
+
+def counts(summary):
+    """(opportunities new, changed, unchanged), (sessions new, changed, unchanged)."""
+    o, s = summary["opportunities"], summary["sessions"]
+    return (o["create"], o["change"], o["same"]), (s["create"], s["change"], s["same"])
+
+
 # -- good files
 
 
-def test_a_valid_csv_is_imported_with_its_sessions(staff, provider, central):
-    response = upload(client_for(staff), csv_bytes(GOOD_ROWS))
-    page = response.content.decode()
-    assert "Imported 2 opportunities with 2 sessions" in page
+def test_a_valid_csv_is_previewed_then_imported_with_its_sessions(staff, provider, central):
+    client = client_for(staff)
+    page = upload(client, csv_bytes(GOOD_ROWS)).content.decode()
+    job = ImportJob.objects.get()
+    assert job.status == ImportJobStatus.READY
+    assert counts(job.summary) == ((2, 0, 0), (2, 0, 0))
+    assert "What the file does" in page and "Spanish for beginners" in page
+    assert "Confirm and save these changes" in page
+    assert not Opportunity.objects.exists()  # the preview saves nothing
+
+    page = confirm(client, job).content.decode()
+
+    job.refresh_from_db()
+    assert job.status == ImportJobStatus.DONE and job.data == b""
+    assert "Saved." in page
     spanish = Opportunity.objects.get(slug="spanish")
     assert spanish.provider == provider and spanish.site == central
     assert spanish.languages == ["es", "en"] and spanish.capacity == 12
@@ -127,16 +157,16 @@ def test_a_valid_xlsx_is_imported(staff, provider, central):
     rows = [list(GOOD_ROWS[0]), GOOD_ROWS[2]]
     rows[0][8] = datetime.strptime(f"{SOON} 18:00", "%Y-%m-%d %H:%M")  # a real date cell
     rows[0][6] = 12  # a number cell
-    response = upload(client_for(staff), xlsx_bytes(rows), name="opportunities.xlsx")
-    assert "Imported 2 opportunities with 1 sessions" in response.content.decode()
+    upload_and_confirm(client_for(staff), xlsx_bytes(rows), name="opportunities.xlsx")
+    assert counts(ImportJob.objects.get().summary) == ((2, 0, 0), (1, 0, 0))
     session = Session.objects.get()
     local = timezone.localtime(session.starts_at, provider.city.tzinfo)
     assert (local.hour, local.minute) == (18, 0)
 
 
 def test_a_csv_with_semicolons_from_a_european_spreadsheet_is_read(staff, provider, central):
-    response = upload(client_for(staff), csv_bytes(GOOD_ROWS, delimiter=";"))
-    assert "Imported 2 opportunities" in response.content.decode()
+    upload_and_confirm(client_for(staff), csv_bytes(GOOD_ROWS, delimiter=";"))
+    assert Opportunity.objects.count() == 2
 
 
 # -- bad files
@@ -145,7 +175,7 @@ def test_a_csv_with_semicolons_from_a_european_spreadsheet_is_read(staff, provid
 def test_a_bad_file_lists_every_problem_by_row_and_column_and_imports_nothing(
     staff, provider, central
 ):
-    make_opportunity(provider, slug="taken")
+    make_opportunity(make_provider(provider.city, slug="alpha-college"), slug="taken")
     rows = [
         ["ok-one", "Fine", "non_formal", "in_person", "", "", "", "", "", "", ""],
         ["bad-level", "A", "expert", "in_person", "", "", "", "", "", "", ""],
@@ -181,6 +211,7 @@ def test_a_bad_file_lists_every_problem_by_row_and_column_and_imports_nothing(
     assert "Unknown choice “expert”" in page
     assert "FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY" in page
     assert "Duplicate slug" in page
+    assert "Another provider in this city already uses this slug" in page
     assert "No place with the slug “nowhere”" in page
     assert "refresh" not in page  # a finished job page stops reloading
 
@@ -236,10 +267,11 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_by_the_form(staff, provider
 # -- export and round trip
 
 
-def test_an_export_imports_again_to_the_same_opportunities(staff, provider, central, city_b):
+@pytest.fixture
+def spanish(provider, central):
     spanish = make_opportunity(
         provider, slug="spanish", title="=Spanish, for everyone", capacity=8, site=central,
-        topics=TOPICS.to_mask(["languages", "work"]), languages=["es"],
+        topics=TOPICS.to_mask(["languages", "work"]), languages=["es"], kind="workshop",
         accessibility=ACCESSIBILITY.to_mask(["step_free"]), min_age=16, max_age=99,
     )  # fmt: skip
     local = timezone.make_aware(datetime(2030, 5, 4, 10, 30), provider.city.tzinfo)
@@ -247,17 +279,148 @@ def test_an_export_imports_again_to_the_same_opportunities(staff, provider, cent
                  recurrence="FREQ=WEEKLY;BYDAY=SA;COUNT=6")  # fmt: skip
     make_session(spanish, starts_at=local.replace(day=20), ends_at=local.replace(day=20, hour=12))
     make_opportunity(provider, slug="quiet", title="Quiet", is_published=False)
+    return spanish
+
+
+def test_an_export_imports_again_to_the_same_opportunities(staff, provider, spanish, city_b):
     client = client_for(staff)
     for file_format in ("csv", "xlsx"):
         exported = client.get(f"{EXPORT}.{file_format}")
         assert exported.status_code == 200
         before = importer.read_table(exported.content, file_format)
         Opportunity.objects.filter(provider=provider).delete()
-        response = upload(client, exported.content, name=f"again.{file_format}")
-        assert "Imported 2 opportunities with 2 sessions" in response.content.decode()
+        upload_and_confirm(client, exported.content, name=f"again.{file_format}")
+        job = ImportJob.objects.latest("created_at")
+        assert counts(job.summary) == ((2, 0, 0), (2, 0, 0))
         again = client.get(f"{EXPORT}.{file_format}")
-        assert importer.read_table(again.content, file_format).rows == before.rows
+        rows = importer.read_table(again.content, file_format).rows
+        # The same rows, but for the session ids: the sessions are new ones.
+        without_ids = [(n, cells[:-1]) for n, cells in rows]
+        assert without_ids == [(n, cells[:-1]) for n, cells in before.rows]
+    recreated = Opportunity.objects.get(slug="spanish")
+    assert recreated.title == "=Spanish, for everyone" and recreated.kind == "workshop"
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_uploading_your_own_export_again_changes_nothing(staff, spanish, file_format):
+    """Defect 13: re-uploading the export failed with "Duplicate slug" errors."""
+    client = client_for(staff)
+    exported = client.get(f"{EXPORT}.{file_format}").content
+    page = upload(client, exported, name=f"again.{file_format}").content.decode()
+    job = ImportJob.objects.get()
+    assert job.errors == [] and job.status == ImportJobStatus.READY
+    assert counts(job.summary) == ((0, 0, 2), (0, 0, 2))
+    assert "Nothing to save: the file matches your catalogue" in page
+    assert "Confirm and save" not in page
+
+
+def test_an_edited_export_updates_by_slug_and_session_id_after_a_preview(
+    staff, provider, spanish, central
+):
+    first, _second = spanish.sessions.order_by("starts_at")
+    Enrolment.objects.create(session=first, guest_email="ana@example.org", status="confirmed")
+    client = client_for(staff)
+    table = importer.read_table(client.get(f"{EXPORT}.csv").content, "csv")
+    column = {name: index for index, name in enumerate(table.header)}
+    rows = [cells for _n, cells in table.rows]
+    for cells in rows:
+        if cells[column["slug"]] == "spanish":
+            cells[column["title"]] = "Spanish for everyone"
+            cells[column["kind"]] = "course"
+    session_row = next(
+        cells for cells in rows if cells[column["session_id"]] == str(first.public_id)
+    )
+    session_row[column["session_starts"]] = "2030-05-04 11:00"  # a later start
+    new_row = list(session_row)
+    new_row[column["slug"]] = "french"
+    new_row[column["session_id"]] = ""
+    rows.append(new_row)
+    data = importer.write_csv(importer.Table(table.header, list(enumerate(rows, start=2))))
+
+    page = upload(client, data).content.decode()
+
+    job = ImportJob.objects.get()
+    assert counts(job.summary) == ((1, 1, 1), (1, 1, 1))
+    changed = job.summary["lists"]["change"]
+    assert [(item["slug"], item["fields"]) for item in changed] == [("spanish", ["title", "kind"])]
+    assert "Changed opportunities" in page and "changes: title, kind" in page
     assert Opportunity.objects.get(slug="spanish").title == "=Spanish, for everyone"
+
+    confirm(client, job)
+
+    spanish.refresh_from_db()
+    assert (spanish.title, spanish.kind) == ("Spanish for everyone", "course")
+    first.refresh_from_db()
+    local = timezone.localtime(first.starts_at, provider.city.tzinfo)
+    assert (local.hour, local.minute) == (11, 0)
+    assert first.enrolments.count() == 1  # the session was updated, not replaced
+    assert spanish.sessions.count() == 2 and Opportunity.objects.count() == 3
+    assert Opportunity.objects.get(slug="french").sessions.count() == 1
+    assert AuditEvent.objects.filter(action="opportunity.updated", target="spanish").exists()
+    assert AuditEvent.objects.filter(action="import.confirmed").exists()
+
+
+def test_a_file_without_session_ids_matches_sessions_by_their_start(staff, spanish):
+    client = client_for(staff)
+    table = importer.read_table(client.get(f"{EXPORT}.csv").content, "csv")
+    header = table.header[:-1]
+    data = importer.write_csv(importer.Table(header, [(n, cells[:-1]) for n, cells in table.rows]))
+    upload(client, data)
+    assert counts(ImportJob.objects.get().summary) == ((0, 0, 2), (0, 0, 2))
+
+
+def test_opportunities_and_sessions_missing_from_the_file_are_left_alone(staff, spanish):
+    client = client_for(staff)
+    upload_and_confirm(client, csv_bytes([GOOD_ROWS[2]]))
+    job = ImportJob.objects.get()
+    assert job.summary["opportunities"]["not_in_file"] == 2
+    assert Opportunity.objects.filter(slug__in=["spanish", "quiet", "coding-club"]).count() == 3
+    assert spanish.sessions.count() == 2
+
+
+def test_a_catalogue_changed_after_the_preview_is_previewed_again(staff, spanish):
+    client = client_for(staff)
+    exported = client.get(f"{EXPORT}.csv").content.decode("utf-8-sig")
+    upload(client, exported.replace("'=Spanish, for everyone", "Spanish").encode())
+    job = ImportJob.objects.get()
+    assert counts(job.summary)[0] == (0, 1, 1)
+    Opportunity.objects.filter(slug="spanish").update(title="Spanish")  # someone else did it
+
+    page = confirm(client, job).content.decode()
+
+    job.refresh_from_db()
+    assert job.status == ImportJobStatus.READY
+    assert counts(job.summary)[0] == (0, 0, 2)
+    assert "Your catalogue changed after the file was checked" in page
+
+
+def test_a_preview_cannot_be_confirmed_twice_or_by_another_provider(staff, city_a, spanish):
+    client = client_for(staff)
+    upload_and_confirm(client, csv_bytes([GOOD_ROWS[2]]))
+    page = confirm(client).content.decode()
+    assert "not waiting for a confirmation any more" in page
+    assert Opportunity.objects.filter(slug="coding-club").count() == 1
+    outsider = make_user("outsider@example.org")
+    make_staff(make_provider(city_a, slug="alpha-college"), outsider)
+    job = ImportJob.objects.get()
+    response = client_for(outsider).post(f"/alpha/learn/workspace/imports/{job.public_id}/confirm/")
+    assert response.status_code == 403
+
+
+def test_the_kind_is_imported_and_exported(staff, provider):
+    rows = [["talk", "A talk", "informal", "online", "", "", "", "", "", "", ""]]
+    header = [*HEADER[:2], "kind", *HEADER[2:]]
+    upload_and_confirm(
+        client_for(staff), csv_bytes([[*row[:2], "lecture", *row[2:]] for row in rows], header)
+    )
+    assert Opportunity.objects.get(slug="talk").kind == "lecture"
+    exported = client_for(staff).get(f"{EXPORT}.csv").content.decode("utf-8-sig")
+    header_line, row_line = exported.splitlines()[:2]
+    assert header_line.split(",")[2] == "kind" and row_line.split(",")[2] == "lecture"
+    bad = [["odd", "Odd", "nonsense-kind", "informal", "online"] + [""] * 7]
+    upload(client_for(staff), csv_bytes(bad, header))
+    errors = ImportJob.objects.latest("created_at").errors
+    assert [(e["row"], e["column"]) for e in errors] == [(2, "kind")]
 
 
 def test_exported_cells_that_look_like_formulas_stay_text(staff, provider):
@@ -310,10 +473,21 @@ def test_a_large_file_waits_for_the_worker_and_shows_its_progress(staff, provide
 
     assert seen == [4, 8, 10]
     job.refresh_from_db()
-    assert job.status == ImportJobStatus.DONE and job.progress == 10 and job.data == b""
+    assert job.status == ImportJobStatus.READY and job.progress == 10
+    page = client.get(f"/alpha/learn/workspace/imports/{job.public_id}/").content.decode()
+    assert "hx-trigger" not in page and "refresh" not in page  # it waits for the person
+    assert not Opportunity.objects.exists()
+
+    confirm(client, job)  # large: saved by the worker, not during the request
+    job.refresh_from_db()
+    assert job.status == ImportJobStatus.CONFIRMED and not Opportunity.objects.exists()
+    call_command("run-jobs")
+
+    job.refresh_from_db()
+    assert job.status == ImportJobStatus.DONE and job.data == b""
     assert Opportunity.objects.count() == 10
     page = client.get(f"/alpha/learn/workspace/imports/{job.public_id}/").content.decode()
-    assert "Imported 10 opportunities" in page and "hx-trigger" not in page
+    assert "Saved." in page and "hx-trigger" not in page
 
 
 def test_a_job_runs_once_even_if_two_workers_see_it(staff, provider, monkeypatch):
@@ -322,6 +496,11 @@ def test_a_job_runs_once_even_if_two_workers_see_it(staff, provider, monkeypatch
     job = ImportJob.objects.get()
     assert services.run_import_job(job) is True
     assert services.run_import_job(job) is False
+    job.refresh_from_db()
+    assert job.status == ImportJobStatus.READY
+    confirm(client_for(staff), job)
+    assert services.apply_import_job(job) is True
+    assert services.apply_import_job(job) is False
     assert Opportunity.objects.count() == 2
 
 
@@ -365,8 +544,13 @@ def test_the_cli_imports_a_file(provider, central, tmp_path, capsys):
     path = tmp_path / "list.csv"
     path.write_bytes(csv_bytes(GOOD_ROWS))
     call_command("import-opportunities", "--city", "alpha", "--provider", "alpha-library", path)
-    assert "Imported 2 opportunities with 2 sessions" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Imported: opportunities 2 new, 0 changed, 0 unchanged; sessions 2 new" in out
     assert Opportunity.objects.count() == 2
+    call_command(
+        "import-opportunities", "--city", "alpha", "--provider", "alpha-library", "--dry-run", path
+    )
+    assert "Would import: opportunities 0 new, 0 changed, 2 unchanged" in capsys.readouterr().out
 
 
 def test_the_cli_lists_every_problem_and_imports_nothing(provider, tmp_path, capsys):

@@ -1,6 +1,7 @@
 """The provider workspace: who may do what, forms, sessions, enrolments and attendance."""
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -13,7 +14,9 @@ from learningcity.catalogue.models import (
     LearningSite,
     Opportunity,
     Session,
+    recurrence_problem,
 )
+from learningcity.catalogue.schedule import refresh_schedule
 from learningcity.catalogue.services import enrol_person
 from learningcity.core.models import AuditEvent
 from tests.catalogue.factories import (
@@ -58,7 +61,7 @@ def session(opportunity):
 def opportunity_form(**changes):
     data = {
         "title": "Learn Spanish",
-        "slug": "",
+        "kind": "course",
         "description": "Conversation for beginners.",
         "level": "non_formal",
         "format": "in_person",
@@ -76,7 +79,7 @@ def session_form(**changes):
     data = {
         "starts_at": "2030-03-02T18:00",
         "ends_at": "2030-03-02T20:00",
-        "recurrence": "",
+        "repeat": "once",
         "capacity": "",
     }
     return {**data, **changes}
@@ -164,6 +167,12 @@ def test_staff_create_an_opportunity_and_its_slug_comes_from_the_title(staff, pr
     assert AuditEvent.objects.filter(action="opportunity.created", target="learn-spanish").exists()
 
 
+def test_the_languages_of_instruction_may_be_left_empty(staff, provider):
+    response = client_for(staff).post(NEW, opportunity_form(languages=""))
+    assert response.status_code == 302
+    assert Opportunity.objects.get().languages == []
+
+
 def test_a_bad_opportunity_form_lists_every_problem_and_saves_nothing(staff, provider):
     form = opportunity_form(
         title="", level="nonsense", capacity="-3", languages="english!", min_age="60", max_age="10"
@@ -179,20 +188,25 @@ def test_a_bad_opportunity_form_lists_every_problem_and_saves_nothing(staff, pro
     assert not Opportunity.objects.exists()
 
 
-def test_a_slug_already_used_in_the_city_is_refused_clearly(staff, provider, other_provider):
+def test_the_form_has_no_slug_and_a_title_in_use_gets_a_free_address(
+    staff, provider, other_provider
+):
+    client = client_for(staff)
+    page = client.get("/alpha/learn/workspace/providers/alpha-library/opportunities/new/")
+    assert 'name="slug"' not in page.content.decode()
     make_opportunity(other_provider, slug="learn-spanish")
-    response = client_for(staff).post(
+    make_opportunity(other_provider, slug="learn-spanish-2")
+    client.post(
         "/alpha/learn/workspace/providers/alpha-library/opportunities/new/",
-        opportunity_form(slug="learn-spanish"),
+        opportunity_form(slug="hand-made"),  # a typed slug is ignored
     )
-    assert "already uses this slug" in response.content.decode()
-    assert Opportunity.objects.count() == 1
+    assert Opportunity.objects.get(provider=provider).slug == "learn-spanish-3"
 
 
 def test_staff_edit_their_opportunity(staff, opportunity):
     response = client_for(staff).post(
         "/alpha/learn/workspace/opportunities/digital-skills/edit/",
-        opportunity_form(title="Digital skills, step by step", slug="digital-skills"),
+        opportunity_form(title="Digital skills, step by step"),
     )
     assert response.status_code == 302
     opportunity.refresh_from_db()
@@ -206,7 +220,7 @@ def test_more_places_let_people_in_from_the_waiting_list(staff, opportunity, ses
     waiting = enrol_person(session=session, name="B", email="b@example.org")
     client_for(staff).post(
         "/alpha/learn/workspace/opportunities/digital-skills/edit/",
-        opportunity_form(slug="digital-skills", capacity="2"),
+        opportunity_form(capacity="2"),
     )
     waiting.refresh_from_db()
     assert waiting.status == EnrolmentStatus.CONFIRMED
@@ -215,16 +229,79 @@ def test_more_places_let_people_in_from_the_waiting_list(staff, opportunity, ses
 # -- sessions
 
 
-def test_staff_add_a_weekly_session_in_the_citys_time(staff, opportunity):
-    response = client_for(staff).post(
+def test_staff_add_a_weekly_session_with_the_repeat_picker(staff, opportunity):
+    """No raw FREQ=…: "every week on these days, until" writes the rule."""
+    client = client_for(staff)
+    page = client.get("/alpha/learn/workspace/opportunities/digital-skills/sessions/new/")
+    assert "FREQ=" not in page.content.decode() and 'name="recurrence"' not in page.content.decode()
+    response = client.post(
         "/alpha/learn/workspace/opportunities/digital-skills/sessions/new/",
-        session_form(recurrence="freq=weekly;byday=sa;count=10"),
+        session_form(repeat="weekly", repeat_days=["SA", "MO"], repeat_until="2030-05-04"),
     )
     assert response.status_code == 302
     created = Session.objects.get()
-    assert created.recurrence == "FREQ=WEEKLY;BYDAY=SA;COUNT=10"
-    local = timezone.localtime(created.starts_at, opportunity.city.tzinfo)
+    zone = opportunity.city.tzinfo
+    last = timezone.make_aware(datetime(2030, 5, 4, 23, 59, 59), zone).astimezone(UTC)
+    assert created.recurrence == f"FREQ=WEEKLY;BYDAY=MO,SA;UNTIL={last:%Y%m%dT%H%M%SZ}"
+    local = timezone.localtime(created.starts_at, zone)
     assert (local.hour, local.minute) == (18, 0)
+    page = client.get("/alpha/learn/workspace/opportunities/digital-skills/").content.decode()
+    assert "Every week on Monday and Saturday, until 4 May 2030" in page
+    edit = client.get(f"/alpha/learn/workspace/sessions/{created.public_id}/edit/").content.decode()
+    assert re.search(r'value="weekly"[^>]*checked', edit)
+
+
+@pytest.mark.parametrize(
+    ("choice", "days", "rule_start"),
+    [
+        ("fortnightly", [], "FREQ=WEEKLY;INTERVAL=2;BYDAY=SA;UNTIL="),  # 2 March 2030: a Saturday
+        ("monthly", [], "FREQ=MONTHLY;BYDAY=1SA;UNTIL="),
+        ("once", ["MO"], ""),
+    ],
+)
+def test_the_repeat_picker_writes_every_two_weeks_and_monthly(
+    staff, opportunity, choice, days, rule_start
+):
+    client_for(staff).post(
+        "/alpha/learn/workspace/opportunities/digital-skills/sessions/new/",
+        session_form(repeat=choice, repeat_days=days, repeat_until="2030-12-31"),
+    )
+    rule = Session.objects.get().recurrence
+    assert rule.startswith(rule_start) and (rule_start or rule == "")
+
+
+@pytest.mark.parametrize(
+    ("until", "explanation"),
+    [("", "Say until when it repeats"), ("2030-03-01", "The last day is before the start")],
+)
+def test_a_repeat_without_a_sensible_last_day_is_explained(staff, opportunity, until, explanation):
+    response = client_for(staff).post(
+        "/alpha/learn/workspace/opportunities/digital-skills/sessions/new/",
+        session_form(repeat="weekly", repeat_until=until),
+    )
+    assert response.status_code == 200
+    assert explanation in response.content.decode()
+    assert not Session.objects.exists()
+
+
+def test_a_rule_the_picker_cannot_write_is_kept_and_told_in_words(staff, opportunity):
+    session = make_session(opportunity, recurrence="FREQ=WEEKLY;BYDAY=SA;COUNT=10")
+    client = client_for(staff)
+    url = f"/alpha/learn/workspace/sessions/{session.public_id}/edit/"
+    page = client.get(url).content.decode()
+    assert "As now: Every week on Saturday, 10 times in all" in page
+    local = timezone.localtime(session.starts_at, opportunity.city.tzinfo)
+    client.post(
+        url,
+        session_form(
+            repeat="keep",
+            starts_at=local.strftime("%Y-%m-%dT%H:%M"),
+            ends_at=(local + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+            capacity="5",
+        ),
+    )
+    session.refresh_from_db()
+    assert session.recurrence == "FREQ=WEEKLY;BYDAY=SA;COUNT=10" and session.capacity == 5
 
 
 @pytest.mark.parametrize(
@@ -240,14 +317,10 @@ def test_staff_add_a_weekly_session_in_the_citys_time(staff, opportunity):
         ("FREQ=DAILY;BYSETPOS=1", "cannot be used here"),
     ],
 )
-def test_a_bad_repeat_rule_is_explained_plainly(staff, opportunity, rule, explanation):
-    response = client_for(staff).post(
-        "/alpha/learn/workspace/opportunities/digital-skills/sessions/new/",
-        session_form(recurrence=rule),
-    )
-    assert response.status_code == 200
-    assert explanation in response.content.decode()
-    assert not Session.objects.exists()
+def test_a_bad_repeat_rule_is_explained_plainly(rule, explanation):
+    """Rules still arrive by import: they are checked the same way."""
+    starts = timezone.make_aware(datetime(2030, 3, 2, 18, 0))
+    assert explanation in (recurrence_problem(rule, starts) or "")
 
 
 def test_a_session_that_ends_before_it_starts_is_refused(staff, opportunity):
@@ -379,3 +452,213 @@ def test_ages_in_the_wrong_order_are_refused_with_a_message(staff, provider):
     assert "The maximum age is below the minimum age" in page
     assert "Constraint" not in page
     assert not Opportunity.objects.exists()
+
+
+# -- issue 8: kind, places, page weight, publishing, copies, deleting, messages
+
+NEW = "/alpha/learn/workspace/providers/alpha-library/opportunities/new/"
+TITLE = re.compile(r'<h3><a href="[^"]+">([^<]+)</a></h3>')
+
+
+def test_a_lecture_made_in_the_workspace_is_found_as_a_free_online_lecture(staff, provider):
+    """Defect 11: without a kind in the form everything was a course."""
+    client = client_for(staff)
+    response = client.post(
+        NEW, opportunity_form(title="Talk on the river", kind="lecture", format="online")
+    )
+    assert response.status_code == 302
+    lecture = Opportunity.objects.get(title="Talk on the river")
+    assert lecture.kind == "lecture"
+    make_session(lecture, starts_at=timezone.now() + timedelta(days=2),
+                 ends_at=timezone.now() + timedelta(days=2, hours=1))  # fmt: skip
+    refresh_schedule(lecture)
+    found = client.get(
+        "/alpha/learn/", {"cost": "free", "format": "online", "kind": "lecture", "when": "week"}
+    )
+    assert TITLE.findall(found.content.decode()) == ["Talk on the river"]
+
+
+def test_the_workspace_shows_a_session_at_the_main_place_with_its_address(staff, provider, city_a):
+    """Defect 12: a session without its own place showed "–"."""
+    main = make_site(city_a, name="Central Library", address="1 Main Street")
+    opportunity = make_opportunity(provider, slug="at-main", site=main)
+    make_session(opportunity)
+    page = client_for(staff).get("/alpha/learn/workspace/opportunities/at-main/").content.decode()
+    assert "Central Library" in page and "1 Main Street" in page
+
+
+def test_the_new_opportunity_form_stays_light_with_a_thousand_places(
+    staff, provider, city_a, django_assert_max_num_queries
+):
+    """Defect 19: every place and co-provider was listed (122 KB)."""
+    LearningSite.objects.bulk_create(
+        LearningSite(city=city_a, slug=f"place-{n}", name=f"Place {n}", kind="library",
+                     address=f"{n} Long Street")
+        for n in range(1000)
+    )  # fmt: skip
+    for number in range(150):
+        make_provider(city_a, name=f"Partner {number}")
+    client = client_for(staff)
+    with django_assert_max_num_queries(25):
+        page = client.get(NEW).content
+    assert len(page) < 60_000
+    assert page.count(b'name="site"') <= 20 and page.count(b'name="co_providers"') <= 20
+
+
+def test_search_then_choose_a_place_and_a_co_provider_without_javascript(staff, provider, city_a):
+    for number in range(40):
+        make_site(city_a, slug=f"branch-{number}", name=f"Branch {number}")
+    harbour = make_site(city_a, slug="harbour", name="Harbour Hall", address="3 Quay Road")
+    partner = make_provider(city_a, slug="partners", name="Quay Partners")
+    client = client_for(staff)
+    searched = client.post(
+        NEW, opportunity_form(title="Sea shanties", site_query="quay", search="site_query")
+    )
+    page = searched.content.decode()
+    assert searched.status_code == 200 and not Opportunity.objects.exists()
+    assert "Harbour Hall — 3 Quay Road" in page and "Branch 7" not in page
+    assert 'value="Sea shanties"' in page  # what was typed is kept
+    assert "error-summary" not in page  # a search is not a failed save
+    nothing = client.post(NEW, opportunity_form(site_query="\x00zzz", search="site_query"))
+    assert "No place matches" in nothing.content.decode()
+    found = client.post(
+        NEW,
+        opportunity_form(title="Sea shanties", site=str(harbour.pk), co_provider_query="quay",
+                         search="co_provider_query"),
+    )  # fmt: skip
+    assert "Quay Partners" in found.content.decode()
+    assert re.search(rf'value="{harbour.pk}"[^>]*checked', found.content.decode())
+    saved = client.post(
+        NEW,
+        opportunity_form(title="Sea shanties", site=str(harbour.pk), co_providers=[partner.pk]),
+    )
+    assert saved.status_code == 302
+    created = Opportunity.objects.get()
+    assert created.site == harbour and list(created.co_providers.all()) == [partner]
+
+
+def test_a_place_from_another_city_is_not_a_choice(staff, provider, city_b):
+    elsewhere = make_site(city_b, name="Far away")
+    response = client_for(staff).post(NEW, opportunity_form(site=str(elsewhere.pk)))
+    assert response.status_code == 200 and not Opportunity.objects.exists()
+
+
+def test_staff_unpublish_and_publish_with_a_link_to_the_public_page(staff, opportunity):
+    client = client_for(staff)
+    page = client.get("/alpha/learn/workspace/opportunities/digital-skills/").content.decode()
+    assert 'href="/alpha/learn/opportunities/digital-skills/"' in page
+    url = "/alpha/learn/workspace/opportunities/digital-skills/publish/"
+    assert client.get(url).status_code == 405
+    client.post(url, {"published": "no"})
+    opportunity.refresh_from_db()
+    assert not opportunity.is_published
+    client.post(url, {"published": "yes"})
+    opportunity.refresh_from_db()
+    assert opportunity.is_published
+    actions = list(AuditEvent.objects.values_list("action", flat=True).order_by("id"))
+    assert actions == ["opportunity.unpublished", "opportunity.published"]
+
+
+def test_staff_duplicate_an_opportunity_unpublished_and_without_sessions(
+    staff, opportunity, other_provider
+):
+    opportunity.co_providers.add(other_provider)
+    make_session(opportunity)
+    response = client_for(staff).post(
+        "/alpha/learn/workspace/opportunities/digital-skills/duplicate/"
+    )
+    copy = Opportunity.objects.get(slug="digital-skills-copy")
+    assert response.url == "/alpha/learn/workspace/opportunities/digital-skills-copy/"
+    assert copy.title == "Digital skills (copy)" and not copy.is_published
+    assert copy.capacity == opportunity.capacity and copy.sessions.count() == 0
+    assert list(copy.co_providers.all()) == [other_provider]
+    assert AuditEvent.objects.filter(action="opportunity.duplicated").exists()
+
+
+def test_delete_asks_first_and_only_works_without_enrolments(staff, opportunity, session):
+    client = client_for(staff)
+    url = "/alpha/learn/workspace/opportunities/digital-skills/delete/"
+    assert "Yes, delete it" in client.get(url).content.decode()
+    assert Opportunity.objects.exists()  # asking changes nothing
+    enrolment = enrol_person(session=session, name="A", email="a@example.org")
+    page = client.post(url).content.decode()
+    assert "cannot be deleted" in page and "Unpublish" in page
+    assert Opportunity.objects.filter(pk=opportunity.pk).exists()
+    enrolment.delete()
+    response = client.post(url)
+    assert response.status_code == 302 and not Opportunity.objects.exists()
+    assert AuditEvent.objects.filter(action="opportunity.deleted").exists()
+
+
+def test_another_provider_cannot_unpublish_copy_delete_or_message(staff, other_provider):
+    make_opportunity(other_provider, slug="theirs")
+    client = client_for(staff)
+    base = "/alpha/learn/workspace/opportunities/theirs/"
+    for action in ("publish/", "duplicate/", "delete/", "message/"):
+        assert client.post(base + action, {"published": "no"}).status_code == 403
+    assert Opportunity.objects.get(slug="theirs").is_published
+
+
+def test_staff_message_the_people_enrolled(
+    staff, opportunity, session, django_capture_on_commit_callbacks
+):
+    enrol_person(session=session, name="Ana", email="ana@example.org")
+    enrol_person(session=session, name="Ben", email="ben@example.org")  # waitlisted: capacity 1
+    enrol_person(session=make_session(opportunity), name="Ana", email="ana@example.org")
+    client = client_for(staff)
+    url = "/alpha/learn/workspace/opportunities/digital-skills/message/"
+    assert (
+        "Message the people enrolled"
+        in client.get("/alpha/learn/workspace/opportunities/digital-skills/").content.decode()
+    )
+    message = {"session": "all", "subject": "Room change", "message": "We meet in room 4."}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, message)
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["ana@example.org"]]  # once, confirmed only
+    assert "Room change" in mail.outbox[0].subject
+    assert "We meet in room 4." in mail.outbox[0].body
+    event = AuditEvent.objects.get(action="enrolled.messaged")
+    assert event.details["recipients"] == 1 and event.details["subject"] == "Room change"
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**message, "session": str(session.public_id), "include_waitlisted": "on"})
+    assert sorted(m.to[0] for m in mail.outbox) == ["ana@example.org", "ben@example.org"]
+
+
+def test_messages_are_rate_limited(staff, opportunity, session):
+    enrol_person(session=session, name="Ana", email="ana@example.org")
+    client = client_for(staff)
+    url = "/alpha/learn/workspace/opportunities/digital-skills/message/"
+    message = {"session": "all", "subject": "News", "message": "Hello"}
+    for _number in range(5):
+        assert client.post(url, message).status_code == 302
+    refused = client.post(url, message)
+    assert refused.status_code == 200
+    assert "already sent 5 messages" in refused.content.decode()
+    assert AuditEvent.objects.filter(action="enrolled.messaged").count() == 5
+
+
+def test_cancelling_a_session_asks_first_then_offers_the_next_session(
+    staff, opportunity, session, django_capture_on_commit_callbacks
+):
+    later = make_session(
+        opportunity,
+        starts_at=session.starts_at + timedelta(days=7),
+        ends_at=session.ends_at + timedelta(days=7),
+    )
+    enrol_person(session=session, name="Ana", email="ana@example.org")
+    client = client_for(staff)
+    url = f"/alpha/learn/workspace/sessions/{session.public_id}/cancel/"
+    assert "1 person is enrolled or waiting" in client.get(url).content.decode()
+    session.refresh_from_db()
+    assert not session.is_cancelled
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    session.refresh_from_db()
+    assert session.is_cancelled
+    (email,) = mail.outbox
+    assert f"/alpha/learn/sessions/{later.public_id}/enrol/" in email.body
+    assert "The next session is on" in email.body
+    html = email.alternatives[0][0]
+    assert f"/alpha/learn/sessions/{later.public_id}/enrol/" in html
