@@ -11,12 +11,15 @@ class CatalogueConfig(AppConfig):
         from learningcity.core.navigation import Section, register_section
         from learningcity.core.services import register_personal_data
 
+        from .alerts import erase_saved_searches_of, export_saved_searches_of
         from .permissions import managed_providers
         from .services import erase_enrolments_of, export_enrolments_of
 
         # A person's data export includes their enrolments; erasing the account
         # deletes them and hands their seats to the people waiting.
         register_personal_data(export_enrolments_of, erase_enrolments_of)
+        # Saved searches hold the person's e-mail alerts: exported and erased too.
+        register_personal_data(export_saved_searches_of, erase_saved_searches_of)
 
         def manages_a_provider(user, city) -> bool:  # type: ignore[no-untyped-def]
             return user.is_authenticated and managed_providers(user, city).exists()

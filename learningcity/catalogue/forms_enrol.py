@@ -1,6 +1,7 @@
 """The light sign-up: join a session with a name and an email address, no password."""
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,3 +27,51 @@ class LightSignUpForm(forms.Form):
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"]
         return email.strip().lower()
+
+
+class QuestionForm(forms.Form):
+    """A question to the provider of an opportunity; the answer comes by e-mail."""
+
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=80,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Your email address"),
+        help_text=_("The provider answers you here. We do not show it to anyone else."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    question = forms.CharField(
+        label=_("Your question"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"]
+        return email.strip().lower()
+
+    def clean_name(self) -> str:
+        # One line: the name goes into an e-mail header (Reply-To's display name).
+        return " ".join(str(self.cleaned_data["name"]).split())
+
+
+class SaveSearchForm(forms.Form):
+    """Keep a finder question; a guest gives an address and confirms it."""
+
+    query = forms.CharField(max_length=1000, required=False, widget=forms.HiddenInput)
+    email = forms.EmailField(
+        label=_("Your email address"),
+        required=False,
+        help_text=_("We send a link to confirm first. Every e-mail has a link to stop them."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_query(self) -> str:
+        # Parsed and encoded again: only a well-formed query string is ever kept (it
+        # goes into e-mails as part of a link).
+        query = str(self.cleaned_data["query"]).replace("\x00", "")
+        kept = QueryDict(query, mutable=True)
+        kept.pop("page", None)
+        return kept.urlencode()[:1000]

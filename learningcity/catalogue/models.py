@@ -200,7 +200,12 @@ class LearningSite(models.Model):
     kind = models.CharField(_("kind of place"), max_length=24, choices=SiteKind.choices)
     address = models.CharField(_("address"), max_length=240, blank=True)
     district = models.ForeignKey(
-        District, on_delete=models.SET_NULL, null=True, blank=True, related_name="sites"
+        District,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sites",
+        verbose_name=_("district"),
     )
     latitude = models.FloatField(
         _("latitude"),
@@ -269,7 +274,8 @@ class Opportunity(models.Model):
     topics = models.PositiveIntegerField(_("topics"), default=0)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     format = models.CharField(_("format"), max_length=12, choices=Format.choices)
-    languages = models.JSONField(_("languages of instruction"), default=list)
+    # Empty when not said (the form and the import both allow it).
+    languages = models.JSONField(_("languages of instruction"), default=list, blank=True)
     cost = models.CharField(_("cost"), max_length=12, choices=Cost.choices, default=Cost.FREE)
     fee = models.DecimalField(_("fee"), max_digits=8, decimal_places=2, null=True, blank=True)
     target_groups = models.PositiveIntegerField(_("for"), default=0)
@@ -480,6 +486,21 @@ class Session(models.Model):
     def seats(self) -> int | None:
         return self.capacity if self.capacity is not None else self.opportunity.capacity
 
+    @property
+    def place(self) -> "LearningSite | None":
+        """Where the session happens: its own place, else the opportunity's main place
+        (a session held there leaves ``site`` empty). Every page, e-mail and calendar
+        file reads this, never ``site`` alone."""
+        return self.site if self.site_id is not None else self.opportunity.site
+
+    @property
+    def place_text(self) -> str:
+        """The place as one line: "name, address" (empty when there is none)."""
+        place = self.place
+        if place is None:
+            return ""
+        return ", ".join(part for part in (place.name, place.address) if part)
+
     def clean(self) -> None:
         if self.recurrence:
             self.recurrence = normalise_recurrence(self.recurrence)
@@ -623,14 +644,20 @@ class Enrolment(models.Model):
 class ImportJobStatus(models.TextChoices):
     PENDING = "pending", _("Waiting to start")
     CHECKING = "checking", _("Checking every row")
+    # Checked and planned: the preview waits for the person to confirm it.
+    READY = "ready", _("Checked: waiting for your confirmation")
+    CONFIRMED = "confirmed", _("Confirmed: waiting to be saved")
     SAVING = "saving", _("Saving")
     DONE = "done", _("Imported")
     REFUSED = "refused", _("Refused: nothing was imported")
+    # The worker stopped too often (see catalogue.jobs): ``errors`` says why.
+    FAILED = "failed", _("Failed: nothing was imported")
 
 
 class ImportJob(models.Model):
     """One upload of opportunities. Small files are processed during the upload; large
-    ones wait for ``learningcity run-jobs``, and the job page shows their progress.
+    ones wait for the background worker (``catalogue.jobs``), and the job page shows
+    their progress.
 
     The file is kept in the database (not on a disk one app server owns) until the
     job has run, so any worker can pick it up."""
@@ -653,9 +680,20 @@ class ImportJob(models.Model):
     sessions_created = models.PositiveIntegerField(default=0)
     # Every problem found: [{"row": 3, "column": "level", "message": "..."}].
     errors = models.JSONField(default=list, blank=True)
+    # What the file creates, changes and leaves alone (importer.ChangePlan.summary), and
+    # a fingerprint of that plan: the plan applied must be the one confirmed.
+    summary = models.JSONField(default=dict, blank=True)
+    plan_fingerprint = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Dead workers (catalogue.jobs): a worker holds the job until ``lease_expires_at``
+    # and renews it as it reports progress; the periodic reaper gives a job whose lease
+    # ran out to another worker (``stalls`` counts those), or fails it after too many.
+    # ``attempts`` counts the times a worker took the job up: each one's fence.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    stalls = models.PositiveSmallIntegerField(default=0)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -668,10 +706,73 @@ class ImportJob(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in {ImportJobStatus.DONE, ImportJobStatus.REFUSED}
+        return self.status in {
+            ImportJobStatus.DONE,
+            ImportJobStatus.REFUSED,
+            ImportJobStatus.FAILED,
+        }
+
+    @property
+    def is_busy(self) -> bool:
+        """Being (or waiting to be) checked or saved: its page updates by itself. A job
+        that is ready waits for the person, not for a worker."""
+        return self.status in {
+            ImportJobStatus.PENDING,
+            ImportJobStatus.CHECKING,
+            ImportJobStatus.CONFIRMED,
+            ImportJobStatus.SAVING,
+        }
 
     @property
     def percent(self) -> int:
         if self.is_finished:
             return 100
         return int(100 * self.progress / self.total) if self.total else 0
+
+
+class SavedSearch(models.Model):
+    """A finder question a resident asked to be told about: when something new
+    matches it, an e-mail goes out (``catalogue.alerts``). A guest gives an e-mail
+    address and confirms it first (double opt-in); ``public_id`` is in the confirm
+    and unsubscribe links."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="saved_searches")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="saved_searches",
+    )
+    guest_email = models.EmailField(_("email address"), blank=True)
+    # The finder's query string, without the page number.
+    query = models.CharField(_("search"), max_length=1000, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    # Opportunities already matching (or already announced): only others are new.
+    known = models.JSONField(default=list, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | ~models.Q(guest_email=""),
+                name="saved_search_has_a_person",
+            )
+        ]
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.city} · {self.query or '*'}"
+
+    @property
+    def email(self) -> str:
+        return self.user.email if self.user is not None else self.guest_email
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

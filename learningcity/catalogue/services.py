@@ -28,10 +28,10 @@ from django.utils.translation import gettext as _
 
 from learningcity.core.audit import record_event
 from learningcity.core.db import refresh_planner_statistics
-from learningcity.core.models import City, User
+from learningcity.core.models import AuditEvent, City, User
 from learningcity.core.tenancy import for_city
 
-from . import importer, notifications
+from . import importer, jobs, notifications
 from .models import (
     LIVE_STATUSES,
     SEAT_STATUSES,
@@ -48,7 +48,7 @@ from .schedule import derive_schedule, refresh_schedule
 
 logger = logging.getLogger(__name__)
 
-# Files with more rows than this wait for ``learningcity run-jobs``; smaller ones are
+# Files with more rows than this wait for the background worker; smaller ones are
 # imported while the person waits for the page.
 INLINE_IMPORT_ROWS = 500
 # How often (in rows) a running import writes its progress.
@@ -89,7 +89,7 @@ def create_opportunity(*, actor: User, provider: Provider, fields: dict[str, Any
 
 @transaction.atomic
 def update_opportunity(
-    *, actor: User, opportunity: Opportunity, changes: dict[str, Any]
+    *, actor: User | None, opportunity: Opportunity, changes: dict[str, Any]
 ) -> Opportunity:
     changes = dict(changes)
     co_providers = changes.pop("co_providers", None)
@@ -131,7 +131,7 @@ def create_session(*, actor: User, opportunity: Opportunity, fields: dict[str, A
 
 
 @transaction.atomic
-def update_session(*, actor: User, session: Session, changes: dict[str, Any]) -> Session:
+def update_session(*, actor: User | None, session: Session, changes: dict[str, Any]) -> Session:
     locked = _lock_session(session.pk)
     was_cancelled, old_seats, old_start = locked.is_cancelled, locked.seats, locked.starts_at
     for name, value in changes.items():
@@ -172,6 +172,135 @@ def update_site(*, actor: User, site: LearningSite, changes: dict[str, Any]) -> 
     _save_validated(site)
     record_event(actor, "site.updated", city=site.city, target=site.slug, fields=sorted(changes))
     return site
+
+
+@transaction.atomic
+def publish_opportunity(*, actor: User, opportunity: Opportunity) -> Opportunity:
+    return _set_published(actor, opportunity, True)
+
+
+@transaction.atomic
+def unpublish_opportunity(*, actor: User, opportunity: Opportunity) -> Opportunity:
+    """Hide it from residents. People already enrolled keep their places."""
+    return _set_published(actor, opportunity, False)
+
+
+def _set_published(actor: User, opportunity: Opportunity, published: bool) -> Opportunity:
+    if opportunity.is_published != published:
+        opportunity.is_published = published
+        opportunity.save(update_fields=["is_published", "updated_at"])
+        action = "opportunity.published" if published else "opportunity.unpublished"
+        record_event(actor, action, city=opportunity.city, target=opportunity.slug)
+    return opportunity
+
+
+@transaction.atomic
+def duplicate_opportunity(*, actor: User, opportunity: Opportunity, slug: str) -> Opportunity:
+    """A copy to reuse (next term, another group): same details and co-providers, no
+    sessions, not published until its sessions are added. ``slug`` is the copy's."""
+    copy = Opportunity.objects.get(pk=opportunity.pk)
+    co_providers = list(opportunity.co_providers.all())
+    copy.pk = None
+    copy.slug = slug
+    copy.title = (_("%(title)s (copy)") % {"title": opportunity.title})[:200]
+    copy.is_published = False
+    copy.weekdays, copy.times_of_day, copy.next_start = 0, 0, None
+    copy.created_at = timezone.now()
+    _save_validated(copy)
+    copy.co_providers.set(co_providers)
+    record_event(
+        actor, "opportunity.duplicated", city=copy.city, target=copy.slug, source=opportunity.slug
+    )
+    return copy
+
+
+def has_enrolments(opportunity: Opportunity) -> bool:
+    return Enrolment.objects.filter(session__opportunity=opportunity).exists()
+
+
+@transaction.atomic
+def delete_opportunity(*, actor: User, opportunity: Opportunity) -> None:
+    """Only while nobody has ever enrolled: enrolments are people's records. Otherwise
+    unpublish it, or cancel its sessions (which tells the people enrolled)."""
+    locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if has_enrolments(locked):
+        raise ValidationError(
+            _(
+                "People have enrolled in this opportunity, so it cannot be deleted. "
+                "Unpublish it instead, or cancel its sessions."
+            )
+        )
+    record_event(actor, "opportunity.deleted", city=locked.city, target=locked.slug)
+    locked.delete()
+
+
+@transaction.atomic
+def cancel_session(*, actor: User, session: Session) -> Session:
+    """Everyone enrolled is told, with a link to the next session (see notifications)."""
+    return update_session(actor=actor, session=session, changes={"is_cancelled": True})
+
+
+# A provider may write to the people of one opportunity this often (per 24 hours).
+MESSAGES_PER_DAY = 5
+
+
+def message_enrolled(
+    *,
+    actor: User,
+    opportunity: Opportunity,
+    session: Session | None,
+    subject: str,
+    body: str,
+    include_waitlisted: bool,
+) -> int:
+    """E-mail the people with a place (and, if asked, those waiting) in one session or
+    in every session of the opportunity, once each. Audited; at most MESSAGES_PER_DAY
+    messages per opportunity a day. Returns how many people it goes to."""
+    since = timezone.now() - timedelta(days=1)
+    sent_today = AuditEvent.objects.filter(
+        action="enrolled.messaged",
+        city=opportunity.city,
+        target=opportunity.slug,
+        created_at__gte=since,
+    ).count()
+    if sent_today >= MESSAGES_PER_DAY:
+        raise ValidationError(
+            _(
+                "You have already sent %(count)s messages about this opportunity today. "
+                "Please wait until tomorrow."
+            )
+            % {"count": sent_today}
+        )
+    statuses = ["confirmed", "waitlisted"] if include_waitlisted else ["confirmed"]
+    enrolments = (
+        Enrolment.objects.filter(
+            session__opportunity=opportunity,
+            session__is_cancelled=False,
+            status__in=statuses,
+        )
+        .select_related("user", "session__opportunity__city", "session__opportunity__provider")
+        .order_by("created_at", "pk")
+    )
+    if session is not None:
+        enrolments = enrolments.filter(session=session)
+    recipients: dict[str, Enrolment] = {}
+    for enrolment in enrolments:
+        recipients.setdefault(enrolment.email.lower(), enrolment)  # once per person
+    with transaction.atomic():
+        record_event(
+            actor,
+            "enrolled.messaged",
+            city=opportunity.city,
+            target=opportunity.slug,
+            session=str(session.public_id) if session else "",
+            recipients=len(recipients),
+            subject=subject,
+        )
+        for enrolment in recipients.values():
+            transaction.on_commit(
+                partial(notifications.send_provider_message, enrolment, subject, body)
+            )
+    return len(recipients)
 
 
 def _save_validated(instance: Opportunity | Session | LearningSite) -> None:
@@ -521,10 +650,53 @@ class ImportOutcome:
     errors: list[importer.RowError] = field(default_factory=list)
     opportunities_created: int = 0
     sessions_created: int = 0
+    # What the file creates, changes and leaves alone (importer.ChangePlan.summary).
+    summary: dict[str, Any] = field(default_factory=dict)
+    fingerprint: str = ""
+    # The catalogue changed between the preview and the confirmation: nothing was
+    # written, and ``summary`` is the new preview.
+    stale: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.stale
+
+
+def _plan_import(
+    provider: Provider,
+    table: importer.Table,
+    on_progress: Callable[[int], None] | None,
+) -> tuple[list[importer.RowError], importer.ChangePlan]:
+    """Check every row, then compare with the provider's catalogue. No writes."""
+    city = provider.city
+    own = for_city(Opportunity, city).filter(provider=provider)
+    plan = importer.check_table(
+        table,
+        city=city,
+        sites={site.slug: site for site in for_city(LearningSite, city)},
+        # Other providers' slugs: a file cannot change their opportunities.
+        taken_slugs=set(
+            for_city(Opportunity, city).exclude(provider=provider).values_list("slug", flat=True)
+        ),
+        on_progress=on_progress,
+        progress_every=PROGRESS_EVERY,
+    )
+    if plan.errors:
+        return plan.errors, importer.ChangePlan()
+    return [], importer.plan_changes(plan, own.prefetch_related("sessions"))
+
+
+def preview_import(
+    *,
+    provider: Provider,
+    table: importer.Table,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportOutcome:
+    """What importing ``table`` would create, change and leave alone; writes nothing."""
+    errors, changes = _plan_import(provider, table, on_progress)
+    if errors:
+        return ImportOutcome(errors=errors)
+    return ImportOutcome(summary=changes.summary(), fingerprint=changes.fingerprint())
 
 
 def import_opportunities(
@@ -534,46 +706,53 @@ def import_opportunities(
     table: importer.Table,
     on_progress: Callable[[int], None] | None = None,
     before_saving: Callable[[], None] | None = None,
+    expected_fingerprint: str = "",
+    on_saved: Callable[[ImportOutcome], None] | None = None,
 ) -> ImportOutcome:
-    """Check every row first; import all of them in one transaction, or none.
+    """Check every row first; create or update all of them in one transaction, or none.
 
     ``on_progress(rows_checked)`` is called while checking; ``before_saving`` once
-    every row has passed, just before the (single) write transaction."""
+    every row has passed, just before the (single) write transaction. With
+    ``expected_fingerprint`` (the confirmed preview's), a plan that differs from the
+    preview is not applied: the outcome is ``stale`` and carries the new preview.
+    ``on_saved(outcome)`` runs inside the write transaction, after the rows: what it
+    writes commits with them (a background job's "done", see ``catalogue.jobs``), and
+    if it raises, nothing is saved."""
     city = provider.city
-    plan = importer.check_table(
-        table,
-        city=city,
-        sites={site.slug: site for site in for_city(LearningSite, city)},
-        taken_slugs=set(for_city(Opportunity, city).values_list("slug", flat=True)),
-        on_progress=on_progress,
-        progress_every=PROGRESS_EVERY,
-    )
-    if plan.errors:
+    errors, changes = _plan_import(provider, table, on_progress)
+    if errors:
         record_event(
             actor,
             "opportunities.import_refused",
             city=city,
             target=provider.slug,
-            errors=len(plan.errors),
+            errors=len(errors),
         )
-        return ImportOutcome(errors=plan.errors)
+        return ImportOutcome(errors=errors)
+    fingerprint = changes.fingerprint()
+    if expected_fingerprint and fingerprint != expected_fingerprint:
+        return ImportOutcome(summary=changes.summary(), fingerprint=fingerprint, stale=True)
     if before_saving is not None:
         before_saving()
     try:
-        outcome = _save_import(actor, provider, plan)
-    except IntegrityError:
+        with transaction.atomic():
+            outcome = _save_import(actor, provider, changes)
+            if on_saved is not None:
+                on_saved(outcome)  # a job's "done" commits with the rows, or neither does
+    except (IntegrityError, ValidationError):
         return ImportOutcome(
             errors=[
                 importer.RowError(
                     0,
                     "",
                     _(
-                        "Someone added an opportunity with one of these slugs while the file "
-                        "was being checked. Nothing was imported; please try again."
+                        "Someone changed these opportunities while the file was being "
+                        "checked. Nothing was imported; please try again."
                     ),
                 )
             ]
         )
+    outcome.fingerprint = fingerprint
     return outcome
 
 
@@ -583,12 +762,36 @@ LARGE_IMPORT_ROWS = 1000
 
 @transaction.atomic
 def _save_import(
-    actor: User | None, provider: Provider, plan: importer.ImportPlan
+    actor: User | None, provider: Provider, changes: importer.ChangePlan
 ) -> ImportOutcome:
+    created = _create_imported(provider, changes.of("create"))
+    updated = changes.of("change")
+    for change in updated:
+        _update_imported(actor, change)
+    sessions_created = sum(len(change.new_sessions) for change in changes.opportunities)
+    if sessions_created >= LARGE_IMPORT_ROWS:
+        transaction.on_commit(refresh_planner_statistics)
+    summary = changes.summary()
+    record_event(
+        actor,
+        "opportunities.imported",
+        city=provider.city,
+        target=provider.slug,
+        opportunities=created,
+        sessions=sessions_created,
+        opportunities_changed=len(updated),
+        sessions_changed=summary["sessions"]["change"],
+    )
+    return ImportOutcome(
+        opportunities_created=created, sessions_created=sessions_created, summary=summary
+    )
+
+
+def _create_imported(provider: Provider, creates: list[importer.OpportunityChange]) -> int:
     now, zone = timezone.now(), provider.city.tzinfo
     opportunities, sessions = [], []
-    for planned in plan.opportunities:
-        own_sessions = [Session(**fields) for fields in planned.sessions]
+    for change in creates:
+        own_sessions = [Session(**fields) for fields in change.new_sessions]
         # The finder's schedule fields are worked out before the insert, from the
         # sessions in memory: cheaper than refreshing 10,000 rows afterwards.
         facts = derive_schedule(own_sessions, zone, now)
@@ -598,7 +801,7 @@ def _save_import(
             weekdays=facts.weekdays,
             times_of_day=facts.times_of_day,
             next_start=facts.next_start,
-            **planned.fields,
+            **change.fields,
         )
         opportunities.append(opportunity)
         sessions.append((opportunity, own_sessions))
@@ -606,28 +809,31 @@ def _save_import(
     for opportunity, own_sessions in sessions:
         for session in own_sessions:
             session.opportunity = opportunity
-    all_sessions = [session for _opportunity, own in sessions for session in own]
-    Session.objects.bulk_create(all_sessions, batch_size=1000)
-    if len(all_sessions) >= LARGE_IMPORT_ROWS:
-        transaction.on_commit(refresh_planner_statistics)
-    record_event(
-        actor,
-        "opportunities.imported",
-        city=provider.city,
-        target=provider.slug,
-        opportunities=len(opportunities),
-        sessions=len(all_sessions),
-    )
-    return ImportOutcome(
-        opportunities_created=len(opportunities), sessions_created=len(all_sessions)
-    )
+    Session.objects.bulk_create([s for _o, own in sessions for s in own], batch_size=1000)
+    return len(opportunities)
+
+
+def _update_imported(actor: User | None, change: importer.OpportunityChange) -> None:
+    """Through the same services as the workspace's forms: seats freed by a larger
+    capacity go to the waiting list, a moved session is reminded again, and each
+    change is audited."""
+    opportunity = change.existing
+    assert opportunity is not None  # a "change" always has its opportunity
+    if change.changed_fields:
+        update_opportunity(actor=actor, opportunity=opportunity, changes=change.changes)
+    for item in change.changed_sessions:
+        update_session(actor=actor, session=item.session, changes=item.changes)
+    new_sessions = [Session(opportunity=opportunity, **fields) for fields in change.new_sessions]
+    Session.objects.bulk_create(new_sessions)
+    refresh_schedule(opportunity)
 
 
 def start_import(
     *, actor: User | None, provider: Provider, file_name: str, data: bytes
 ) -> ImportJob:
-    """Record an upload as a job. Small files are imported at once; large ones wait for
-    ``learningcity run-jobs`` and report progress on the job page."""
+    """Record an upload as a job. Small files are checked at once; large ones are queued
+    for the background worker and report progress on the job page. Either way the job
+    then waits (status ready) for the person to confirm its preview: ``confirm_import``."""
     file_format = importer.file_format_for(file_name)
     job = ImportJob.objects.create(
         city=provider.city,
@@ -648,69 +854,126 @@ def start_import(
     if job.total <= INLINE_IMPORT_ROWS:
         run_import_job(job)
         job.refresh_from_db()
+    else:
+        jobs.queue(job)
     return job
 
 
 def run_import_job(job: ImportJob) -> bool:
-    """Process one pending job. Returns False when another worker already took it."""
-    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.PENDING).update(
-        status=ImportJobStatus.CHECKING, started_at=timezone.now()
+    """Check one pending job and plan it: it ends ready (the preview) or refused.
+    Returns False when another worker already took it."""
+    if not jobs.claim(job, ImportJobStatus.CHECKING):
+        return False
+    outcome = _run_safely(
+        job,
+        lambda table: preview_import(
+            provider=job.provider, table=table, on_progress=partial(_record_progress, job.pk)
+        ),
+    )
+    if outcome.ok:
+        _ready_job(job, outcome)
+    else:
+        _finish_job(job, outcome)
+    return True
+
+
+def confirm_import(*, actor: User, job: ImportJob) -> bool:
+    """The person confirmed the preview. Small files are saved at once; large ones wait
+    for the worker (``apply_import_job``). False when the job was not waiting for this."""
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.READY).update(
+        status=ImportJobStatus.CONFIRMED, progress=0
     )
     if not claimed:
         return False
+    record_event(actor, "import.confirmed", city=job.city, target=str(job.public_id))
     job.refresh_from_db()
-    try:
-        table = importer.read_table(bytes(job.data), job.file_format or None)
-        ImportJob.objects.filter(pk=job.pk).update(total=len(table.rows))
-        outcome = import_opportunities(
+    if job.total <= INLINE_IMPORT_ROWS:
+        apply_import_job(job)
+        job.refresh_from_db()
+    else:
+        jobs.queue(job)
+    return True
+
+
+def apply_import_job(job: ImportJob) -> bool:
+    """Save one confirmed job: checked and planned again, and saved only if the plan is
+    still the one previewed (otherwise it is ready again, with the new preview).
+    Returns False when another worker already took it."""
+    if not jobs.claim(job, ImportJobStatus.SAVING):
+        return False
+    outcome = _run_safely(
+        job,
+        lambda table: import_opportunities(
             actor=job.created_by,
             provider=job.provider,
             table=table,
             on_progress=partial(_record_progress, job.pk),
-            before_saving=partial(_record_saving, job.pk, len(table.rows)),
-        )
+            expected_fingerprint=job.plan_fingerprint,
+            on_saved=partial(_finish_saved_job, job),
+        ),
+    )
+    if outcome.stale:
+        outcome.summary["changed_since_preview"] = True
+        _ready_job(job, outcome)
+    else:
+        _finish_job(job, outcome)
+    return True
+
+
+def _run_safely(job: ImportJob, step: Callable[[importer.Table], ImportOutcome]) -> ImportOutcome:
+    try:
+        table = importer.read_table(bytes(job.data), job.file_format or None)
+        ImportJob.objects.filter(pk=job.pk).update(total=len(table.rows))
+        return step(table)
     except importer.UnreadableFile as problem:
-        outcome = ImportOutcome(errors=[importer.RowError(0, "", problem.message)])
+        return ImportOutcome(errors=[importer.RowError(0, "", problem.message)])
     except Exception:
         # A job that crashes must still end (the page would poll for ever otherwise).
         logger.exception("import job %s failed", job.public_id)
-        outcome = ImportOutcome(
+        return ImportOutcome(
             errors=[
                 importer.RowError(
                     0, "", _("Something went wrong on our side. Nothing was imported.")
                 )
             ]
         )
-    _finish_job(job, outcome)
-    return True
-
-
-def run_pending_jobs(*, limit: int | None = None) -> int:
-    """Run waiting import jobs, oldest first. Returns how many this worker ran."""
-    ran = 0
-    for job in ImportJob.objects.filter(status=ImportJobStatus.PENDING).order_by(
-        "created_at", "pk"
-    )[:limit]:
-        if run_import_job(job):
-            ran += 1
-    return ran
 
 
 def _record_progress(job_pk: int, rows_checked: int) -> None:
-    ImportJob.objects.filter(pk=job_pk).update(progress=rows_checked)
+    jobs.renew(job_pk, progress=rows_checked)
 
 
-def _record_saving(job_pk: int, total: int) -> None:
-    ImportJob.objects.filter(pk=job_pk).update(status=ImportJobStatus.SAVING, progress=total)
+def _ready_job(job: ImportJob, outcome: ImportOutcome) -> None:
+    jobs.held(job).update(
+        status=ImportJobStatus.READY,
+        summary=outcome.summary,
+        plan_fingerprint=outcome.fingerprint,
+        progress=job.total,
+        lease_expires_at=None,
+    )
+    job.refresh_from_db()
 
 
-def _finish_job(job: ImportJob, outcome: ImportOutcome) -> None:
-    ImportJob.objects.filter(pk=job.pk).update(
+def _finish_job(job: ImportJob, outcome: ImportOutcome) -> bool:
+    """End the job, if this attempt still holds it (``catalogue.jobs.finish``)."""
+    finished: dict[str, Any] = {}
+    if outcome.ok:
+        finished["summary"] = outcome.summary
+    written = jobs.finish(
+        job,
         status=ImportJobStatus.DONE if outcome.ok else ImportJobStatus.REFUSED,
         errors=[error.as_dict() for error in outcome.errors],
         opportunities_created=outcome.opportunities_created,
         sessions_created=outcome.sessions_created,
-        finished_at=timezone.now(),
         data=b"",  # the file is not needed any more
+        **finished,
     )
     job.refresh_from_db()
+    return written
+
+
+def _finish_saved_job(job: ImportJob, outcome: ImportOutcome) -> None:
+    """The job's "done", inside the transaction that saved its rows: if another attempt
+    has taken the job over, this one's rows are rolled back (never imported twice)."""
+    if not _finish_job(job, outcome):
+        raise jobs.LeaseLost(str(job.public_id))

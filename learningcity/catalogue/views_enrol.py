@@ -18,12 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from learningcity.core import ratelimits
 from learningcity.core.models import City, User
 from learningcity.core.tenancy import for_city, get_city, get_in_city
 
-from . import services
+from . import calendars, services
 from .forms_enrol import LightSignUpForm
 from .models import Enrolment, EnrolmentStatus, Session
+from .views_finder import JOINED_IN_THIS_BROWSER, calendar_response
 
 P = ParamSpec("P")
 
@@ -46,16 +48,22 @@ def city_page(
 
 
 def _open_session(city: City, session_id: UUID) -> Session:
-    sessions = Session.objects.select_related("opportunity__provider", "site").with_seat_counts()
+    sessions = Session.objects.select_related(
+        "opportunity__provider", "opportunity__site", "site"
+    ).with_seat_counts()
     return get_in_city(sessions, city, public_id=session_id, opportunity__is_published=True)
 
 
+@ratelimits.limit("guest_enrolment", email_field="email")
 @city_page
 def enrol(request: HttpRequest, city: City, session_id: UUID) -> HttpResponse:
     session = _open_session(city, session_id)
     signed_in = request.user.is_authenticated
     form = None if signed_in else LightSignUpForm(request.POST or None)
-    if request.method == "POST" and (form is None or form.is_valid()):
+    if request.method == "POST" and not signed_in and ratelimits.is_limited(request):
+        # Each guest enrolment emails the typed address: refuse, change nothing.
+        messages.error(request, ratelimits.LIMITED_MESSAGE)
+    elif request.method == "POST" and (form is None or form.is_valid()):
         details = {} if form is None else form.cleaned_data
         try:
             enrolment = services.enrol_person(
@@ -72,6 +80,8 @@ def enrol(request: HttpRequest, city: City, session_id: UUID) -> HttpResponse:
             return _already_enrolled(request, city, session, already.enrolment)
         else:
             _say_where_they_stand(request, enrolment)
+            if not signed_in:
+                _remember_in_this_browser(request, enrolment)
             return redirect(
                 "catalogue:enrolment", city_slug=city.slug, enrolment_id=enrolment.public_id
             )
@@ -80,6 +90,13 @@ def enrol(request: HttpRequest, city: City, session_id: UUID) -> HttpResponse:
         "catalogue/enrol/enrol.html",
         {"city": city, "session": session, "opportunity": session.opportunity, "form": form},
     )
+
+
+def _remember_in_this_browser(request: HttpRequest, enrolment: Enrolment) -> None:
+    """So that the opportunity's page can say "You have joined" to a light sign-up
+    too, in the browser they joined from (the link in the e-mail works anywhere)."""
+    joined = [*request.session.get(JOINED_IN_THIS_BROWSER, []), str(enrolment.public_id)]
+    request.session[JOINED_IN_THIS_BROWSER] = joined[-50:]
 
 
 def _already_enrolled(
@@ -136,13 +153,23 @@ def enrolment_cancel(request: HttpRequest, city: City, enrolment_id: UUID) -> Ht
     return render(request, "catalogue/enrol/cancel.html", _enrolment_context(city, enrolment))
 
 
+@never_cache
+@city_page
+def enrolment_calendar(request: HttpRequest, city: City, enrolment_id: UUID) -> HttpResponse:
+    """The person's own session as a calendar file ("Add to calendar")."""
+    enrolment = _enrolment_by_link(city, enrolment_id)
+    session = enrolment.session
+    body = calendars.sessions_calendar(session.opportunity, [session])
+    return calendar_response(body, session.opportunity.slug)
+
+
 @login_required
 @city_page
 def my_learning(request: HttpRequest, city: City) -> HttpResponse:
     mine = Enrolment.objects.with_waitlist_positions().filter(user=_signed_in(request))
     enrolments = (
         for_city(mine, city)
-        .select_related("session__opportunity", "session__site")
+        .select_related("session__opportunity__site", "session__site")
         .order_by("-session__starts_at")
     )
     now = timezone.now()
@@ -183,7 +210,11 @@ def _cancel(request: HttpRequest, enrolment: Enrolment, actor: User | None) -> N
 
 def _enrolment_by_link(city: City, enrolment_id: UUID) -> Enrolment:
     enrolments = Enrolment.objects.select_related(
-        "session__opportunity__provider", "session__site", "user"
+        "session__opportunity__provider",
+        "session__opportunity__site",
+        "session__opportunity__city",
+        "session__site",
+        "user",
     ).with_waitlist_positions()
     return get_in_city(enrolments, city, public_id=enrolment_id)
 
