@@ -1,27 +1,37 @@
-"""Benchmark of the learning finder: search latency, page weight and sustained load.
+"""Benchmark of the learning finder, as deployed: index files, search latency, page
+weight, memory per worker, edits in bulk and sustained load.
 
     python bench/bench_finder.py                     # 100,000 opportunities on SQLite
-    python bench/bench_finder.py --opportunities 5000 --load-seconds 10   # quicker
+    python bench/bench_finder.py --quick             # shorter runs (make bench-finder QUICK=1)
+    python bench/bench_finder.py --opportunities 5000 --load-seconds 10   # smaller
     python bench/bench_finder.py --opportunities 1000000 \\
         --database postgres://postgres@127.0.0.1:5432/lc_bench_finder --skip-load
 
 It builds (or reuses) a separate benchmark database holding one demo city seeded with
-the catalogue's demo generator at the asked size, then prints:
+the catalogue's demo generator at the asked size, with the project's own settings
+(DEBUG off; database connections kept as ``DATABASE_CONN_MAX_AGE`` says), then prints:
 
-1. index build time and size;
-2. server time of the finder's search, as the results page runs it: the freshness
+1. the index files' build (as the task queue runs it): time, size on disk;
+2. a worker's first search: a new process opening the files (target ≤ 1 s at
+   100,000), and the same without files (answered by the database);
+3. server time of the finder's search, as the results page runs it: the freshness
    check against the database, text + three facets + distance, the first page and
    every facet's counts, and reading the page's rows: p50, p95, p99;
-3. the whole results page through Django (template included) for new questions, and
+4. the whole results page through Django (template included) for new questions, and
    its weight;
-4. sustained load: gunicorn with ``--workers`` sync workers on 127.0.0.1, and a load
-   generator in a second process sending ``--rps`` requests per second (fixed rate,
-   a new connection each, latency counted from the planned send time so a slow
-   server cannot hide its queue) for ``--load-seconds``: throughput, p50/p95/p99 and
-   errors, for two mixes: "new questions" (every request a question never asked, so
-   each is searched and rendered) and "everyday" (popular pages and 500 questions
-   asked again, which the finder's one-minute page cache partly answers). Traffic
-   goes to 127.0.0.1 only.
+5. with gunicorn (``--workers`` sync workers, ``--preload``) and the task queue's
+   worker running: each worker's memory measured from /proc (RSS, PSS, and USS,
+   the private memory an extra worker adds; target ≤ 30 MiB at 100,000); the worst
+   request while ``--bulk`` rows change in bulk and the files are rebuilt and
+   swapped (target ≤ 200 ms); and sustained load from a second process (a new
+   connection per request, latency counted from the planned send time so a slow
+   server cannot hide its queue), for two mixes: "new questions" (every request a
+   question never asked, so each is searched and rendered) and "everyday" (popular
+   pages and 500 questions asked again, which the finder's one-minute page cache
+   partly answers). Each mix steps its rate up (``--steps``) to find the highest rate
+   held with p99 ≤ 250 ms and no error, then runs ``--rps`` for ``--load-seconds``
+   (target 200 requests/s for 60 s); the server is drained between runs. Traffic goes
+   to 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -75,15 +85,24 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8911)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--bulk", type=int, default=10_000, help="rows changed in bulk")
     parser.add_argument(
-        "--sqlite-conn-max-age",
-        type=int,
-        default=60,
-        help="seconds a SQLite connection is kept (0: a new one per request; "
-        "settings.py keeps DATABASE_CONN_MAX_AGE, default 60)",
+        "--steps",
+        default="25,50,75,100,150,200,250,300,400",
+        help="rates (requests/s) to step through",
+    )
+    parser.add_argument("--step-seconds", type=float, default=20.0)
+    parser.add_argument(
+        "--quick", action="store_true", help="shorter runs: fewer questions, 5 s steps, 20 s load"
     )
     parser.add_argument("--loadgen", help=argparse.SUPPRESS)  # internal: run as the generator
-    return parser.parse_args()
+    parser.add_argument("--first-search", help=argparse.SUPPRESS)  # internal: a new worker
+    args = parser.parse_args()
+    if args.quick:
+        args.queries, args.pages = min(args.queries, 100), min(args.pages, 40)
+        args.step_seconds, args.load_seconds = 5.0, min(args.load_seconds, 20.0)
+        args.bulk = min(args.bulk, args.opportunities // 10)
+    return args
 
 
 # -- setting up ----------------------------------------------------------------------
@@ -101,7 +120,7 @@ def server_environment(args: argparse.Namespace) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "SECURE_SSL_REDIRECT": "0",
         "LOG_LEVEL": "WARNING",
-        "BENCH_SQLITE_CONN_MAX_AGE": str(args.sqlite_conn_max_age),
+        "HUEY_IMMEDIATE": "0",
     }
     if args.database != "sqlite":
         env["DATABASE_URL"] = args.database
@@ -122,20 +141,12 @@ def ensure_postgres_database(url: str) -> None:
             connection.execute(f'CREATE DATABASE "{name}"')
 
 
-# The project's settings with DEBUG off, except that
-# - static files are served without the hashed-name manifest: building it fails on the
-#   vendored Leaflet's missing source map;
-# - on SQLite, connections last BENCH_SQLITE_CONN_MAX_AGE seconds. docs/deployment.md
-#   documents DATABASE_CONN_MAX_AGE=60, but settings.py forces 0 for SQLite, and
-#   opening a Django SQLite connection costs about 3 ms a request. 0 measures the code
-#   as it is.
-BENCH_SETTINGS = """import os
-from learningcity.settings import *  # noqa: F403
+# The project's settings with DEBUG off, except that static files are served without
+# the hashed-name manifest (building it fails on the vendored Leaflet's missing source
+# map). Everything else, database connections included, is as deployed.
+BENCH_SETTINGS = """from learningcity.settings import *  # noqa: F403
 STORAGES = {**STORAGES, "staticfiles": {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}}
-DEFAULT_DATABASE = DATABASES["default"]  # noqa: F405
-if DEFAULT_DATABASE["ENGINE"].endswith("sqlite3"):
-    DEFAULT_DATABASE["CONN_MAX_AGE"] = int(os.environ["BENCH_SQLITE_CONN_MAX_AGE"])
 """
 
 
@@ -242,6 +253,26 @@ def describe(values: list[float]) -> str:
     )
 
 
+def build_files(city: Any) -> None:
+    """Build the index files as the task queue does, and open them here."""
+    from learningcity.catalogue import index_tasks, search
+
+    started = time.perf_counter()
+    index_tasks.build_city_index(city, force=True)
+    built = time.perf_counter() - started
+    root = search.index_root(city)
+    version = root / str(search.store.current_version(root))
+    on_disk = sum(path.stat().st_size for path in version.iterdir())
+    search.forget_indexes()
+    index = search.city_index(city)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"index files: {index.index.size:,} opportunities built in {built:.1f} s "
+        f"(by the task queue in production), {on_disk / 2**20:.0f} MiB on disk; "
+        f"building process peak RSS {peak:.0f} MiB"
+    )
+
+
 def measure_search(city: Any, args: argparse.Namespace) -> None:
     from django.http import QueryDict
     from django.utils import timezone
@@ -250,15 +281,6 @@ def measure_search(city: Any, args: argparse.Namespace) -> None:
     from learningcity.core.models import District
     from learningcity.core.tenancy import for_city, get_city
 
-    started = time.perf_counter()
-    index = search.city_index(city)
-    built = time.perf_counter() - started
-    engine = index.index
-    print(
-        f"index: {engine.size:,} opportunities built in {built:.1f} s; "
-        f"arrays {engine.nbytes / 2**20:.0f} MiB; "
-        f"process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
-    )
     rng = random.Random(args.seed)
     timings: list[float] = []
     totals: list[int] = []
@@ -337,22 +359,91 @@ def measure_pages(args: argparse.Namespace) -> None:
     )
 
 
-def load_mixes(args: argparse.Namespace) -> dict[str, list[str]]:
-    """The load test's request mixes. "new questions": every request a question
-    never asked before, so every one is searched and rendered. "everyday": the
-    popular pages and 500 questions asked again and again, as on a real site, so the
-    page cache answers many of them."""
-    total = int(args.rps * args.load_seconds)
-    rng = random.Random(args.seed + 2)
-    everyday = [*POPULAR_PAGES * 20, *question_urls(rng, 500)]
-    rng.shuffle(everyday)
+def memory(pid: int) -> dict[str, float]:
+    """RSS, PSS and USS (private pages: what this process adds) in MiB, measured
+    from /proc/<pid>/smaps_rollup. Pages of the index files mapped by several
+    workers are shared: in their RSS, split in their PSS, not in their USS."""
+    fields: dict[str, float] = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, value, *_rest = line.split()
+        fields[name.rstrip(":")] = int(value) / 1024
     return {
-        "new questions": question_urls(rng, total),
-        "everyday": [everyday[number % len(everyday)] for number in range(total)],
+        "rss": fields["Rss"],
+        "pss": fields["Pss"],
+        "uss": fields["Private_Clean"] + fields["Private_Dirty"],
+        "dirty": fields["Private_Dirty"],
     }
 
 
-# -- sustained load --------------------------------------------------------------------
+def describe_memory(numbers: dict[str, float]) -> str:
+    return (
+        f"RSS {numbers['rss']:.0f} MiB, PSS {numbers['pss']:.0f} MiB, "
+        f"USS {numbers['uss']:.0f} MiB (written: {numbers.get('dirty', 0):.0f} MiB)"
+    )
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(each) for each in path.read_text().split()] if path.exists() else []
+
+
+def first_search(args: argparse.Namespace) -> None:
+    """Internal mode: a new worker process (the app imported, nothing searched yet)
+    answering its first results pages; prints JSON."""
+    os.environ.update(server_environment(args))
+    sys.path.insert(0, args.data_dir)
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+
+    from learningcity.catalogue import index_tasks
+    from learningcity.wsgi import application  # noqa: F401  (as a worker boots)
+
+    if args.first_search == "database":  # a machine without files: nothing enqueued here
+        settings.INDEX_DIR = Path(tempfile.mkdtemp())
+        index_tasks.build_search_index = lambda *arguments: None  # type: ignore[assignment]
+    client = Client()
+    urls = question_urls(random.Random(args.seed + 9), 201)
+    before = memory(os.getpid())
+    began = time.perf_counter()
+    assert client.get(urls[0]).status_code == 200
+    first = (time.perf_counter() - began) * 1000
+    timings = []
+    for url in urls[1 : 201 if args.first_search == "files" else 6]:
+        began = time.perf_counter()
+        assert client.get(url).status_code == 200
+        timings.append((time.perf_counter() - began) * 1000)
+    after = memory(os.getpid())
+    print(json.dumps({"first": first, "next": timings, "before": before, "after": after}))
+
+
+def measure_first_search(args: argparse.Namespace) -> None:
+    env = {**os.environ, **server_environment(args)}
+    for mode in ("files", "database"):
+        answer = subprocess.run(
+            [sys.executable, __file__, *sys.argv[1:], "--first-search", mode],
+            capture_output=True, text=True, check=True, cwd=ROOT, env=env,
+        )  # fmt: skip
+        found = json.loads(answer.stdout.strip().splitlines()[-1])
+        if mode == "files":
+            grown = found["after"]["uss"] - found["before"]["uss"]
+            print(
+                f"a new worker's first results page, index files present: {found['first']:.0f} ms "
+                f"(target ≤ 1000 ms); next 200 pages {describe(found['next'])}"
+            )
+            print(
+                f"  that worker's memory: app loaded {describe_memory(found['before'])}; after "
+                f"201 searches {describe_memory(found['after'])} (searching added {grown:.0f} "
+                "MiB private)"
+            )
+        else:
+            print(
+                f"a new worker's first results page without index files (answered by the "
+                f"database, build asked of the queue): {found['first']:.0f} ms; next 5: "
+                f"{describe(found['next'])}"
+            )
 
 
 def wait_for_port(port: int, seconds: float) -> None:
@@ -365,38 +456,63 @@ def wait_for_port(port: int, seconds: float) -> None:
     raise RuntimeError(f"gunicorn did not listen on 127.0.0.1:{port}")
 
 
-def run_load(args: argparse.Namespace) -> None:
+def run_server(args: argparse.Namespace, city: Any) -> None:
+    """gunicorn as deployed (sync workers, the app preloaded) and the task queue's
+    worker (at a lower priority, as docs/deployment.md runs it)."""
     env = {**os.environ, **server_environment(args)}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [
             str(gunicorn), "learningcity.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
             "--workers", str(args.workers), "--worker-class", "sync", "--backlog", "2048",
-            "--timeout", "120", "--log-level", "warning",
+            "--preload", "--timeout", "120", "--log-level", "warning",
         ],
         cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    Path(args.data_dir, "tasks.sqlite3").unlink(missing_ok=True)  # an empty queue
+    queue = subprocess.Popen(
+        [sys.executable, "-m", "django", "run_huey", "--workers", "1"],
+        cwd=ROOT, env=env, start_new_session=True, stderr=subprocess.DEVNULL,
+        preexec_fn=lambda: os.nice(10),
     )  # fmt: skip
     try:
         wait_for_port(args.port, 60)
         warm_up(args)
-        for name, urls in load_mixes(args).items():
-            plan = {"urls": urls, "port": args.port, "rps": args.rps, "seconds": args.load_seconds}
-            generator = subprocess.run(
-                [sys.executable, __file__, "--loadgen", "-"], input=json.dumps(plan),
-                capture_output=True, text=True, check=True, cwd=ROOT,
-            )  # fmt: skip
-            report_load(args, name, json.loads(generator.stdout))
+        report_memory(server.pid, "after warming up")
+        bulk_change(args, city)
+        drain(args)
+        rng = random.Random(args.seed + 2)
+        everyday = [*POPULAR_PAGES * 20, *question_urls(rng, 500)]
+        rng.shuffle(everyday)
+        mixes = {
+            "new questions": lambda count: question_urls(rng, count),
+            "everyday": lambda count: [everyday[n % len(everyday)] for n in range(count)],
+        }
+        for name, urls in mixes.items():
+            step_up(args, name, urls)
+        report_memory(server.pid, "after the load")
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        for process in (server, queue):
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+
+
+def report_memory(master: int, when: str) -> None:
+    workers = children(master)
+    print(f"memory {when} (master {describe_memory(memory(master))}):")
+    for pid in workers:
+        print(f"  worker {pid}: {describe_memory(memory(pid))}")
+    uss = max(memory(pid)["uss"] for pid in workers)
+    print(f"  an extra worker adds its USS: {uss:.0f} MiB (target ≤ 30 MiB)")
 
 
 def warm_up(args: argparse.Namespace) -> None:
-    """Each worker builds its index on its first request (about a minute for a
-    million opportunities): ask from one thread per worker until every thread gets
-    quick answers."""
+    """A first request per worker (each opens the index files), then quick answers
+    from every worker."""
     import http.client
     from concurrent.futures import ThreadPoolExecutor
+
+    firsts: list[float] = []
 
     def ask_until_quick(seed: int) -> None:
         quick_in_a_row = 0
@@ -406,6 +522,8 @@ def warm_up(args: argparse.Namespace) -> None:
             connection.request("GET", url)
             connection.getresponse().read()
             connection.close()
+            if not firsts or len(firsts) < args.workers:
+                firsts.append((time.monotonic() - began) * 1000)
             quick_in_a_row = quick_in_a_row + 1 if time.monotonic() - began < 0.2 else 0
             if quick_in_a_row >= 10:
                 return
@@ -413,22 +531,147 @@ def warm_up(args: argparse.Namespace) -> None:
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=args.workers) as pool:
         list(pool.map(ask_until_quick, range(args.seed + 3, args.seed + 3 + args.workers)))
-    print(f"gunicorn workers ready in {time.monotonic() - started:.1f} s")
+    print(
+        f"gunicorn workers answering quickly in {time.monotonic() - started:.1f} s; first "
+        f"requests {', '.join(f'{each:.0f} ms' for each in firsts)}"
+    )
 
 
-def report_load(args: argparse.Namespace, name: str, report: dict[str, Any]) -> None:
+def start_load(args: argparse.Namespace, urls: list[str], rate: float, seconds: float) -> Any:
+    plan = {"urls": urls, "port": args.port, "rps": rate, "seconds": seconds}
+    generator = subprocess.Popen(
+        [sys.executable, __file__, "--loadgen", "-"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
+    )  # fmt: skip
+    assert generator.stdin is not None
+    generator.stdin.write(json.dumps(plan))
+    generator.stdin.close()
+    return generator
+
+
+def finish_load(generator: Any) -> dict[str, Any]:
+    output = generator.stdout.read()
+    generator.wait()
+    return dict(json.loads(output))
+
+
+def run_rate(args: argparse.Namespace, urls: list[str], rate: float, seconds: float) -> Any:
+    return finish_load(start_load(args, urls, rate, seconds))
+
+
+def drain(args: argparse.Namespace) -> None:
+    """Wait until the server answers quickly again: requests a load generator gave up
+    on stay queued in the listen backlog, and the workers still answer each."""
+    import http.client
+
+    deadline, quick = time.monotonic() + 600, 0
+    while time.monotonic() < deadline and quick < 3:
+        began = time.monotonic()
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=30)
+            connection.request("GET", POPULAR_PAGES[0])
+            connection.getresponse().read()
+            connection.close()
+        except OSError:
+            quick = 0
+            continue
+        quick = quick + 1 if time.monotonic() - began < 0.1 else 0
+        time.sleep(0.2)
+    time.sleep(1)
+
+
+def held(report: dict[str, Any]) -> bool:
+    latencies = report["latencies"]
+    return (
+        report["errors"] == 0
+        and report["ok"] == report["sent"]
+        and bool(latencies)
+        and percentile(latencies, 0.99) <= 250
+    )
+
+
+def bulk_change(args: argparse.Namespace, city: Any) -> None:
+    """While 20 new questions a second are asked, change ``--bulk`` rows the way the
+    nightly schedule refresh does (an UPDATE per 1,000 rows, stamping updated_at),
+    then wait for the task queue to rebuild and swap the files."""
+    from datetime import timedelta
+
+    from django.db.models import F
+    from django.utils import timezone
+
+    from learningcity.catalogue import search
+    from learningcity.catalogue.models import Opportunity
+
+    root = search.index_root(city)
+    before = search.store.current_version(root)
+    seconds = 60.0 if args.quick else 90.0
+    rng = random.Random(args.seed + 5)
+    generator = start_load(args, question_urls(rng, int(20 * seconds)), 20.0, seconds)
+    time.sleep(3)
+    began = time.monotonic()
+    ids = list(
+        Opportunity.objects.filter(city=city, is_published=True)
+        .order_by("?")
+        .values_list("pk", flat=True)[: args.bulk]
+    )
+    for start in range(0, len(ids), 1000):
+        Opportunity.objects.filter(pk__in=ids[start : start + 1000]).update(
+            next_start=F("next_start") + timedelta(hours=1), updated_at=timezone.now()
+        )
+    changed = time.monotonic() - began
+    swapped = None
+    while time.monotonic() - began < seconds - 5:
+        if search.store.current_version(root) != before:
+            swapped = time.monotonic() - began
+            break
+        time.sleep(0.2)
+    report = finish_load(generator)
     latencies = report["latencies"]
     print(
-        f"sustained load, {name}: {args.workers} gunicorn sync workers, {args.rps:.0f} "
-        f"requests/s planned for {args.load_seconds:.0f} s from a second process:"
+        f"{len(ids):,} rows changed in bulk ({changed:.1f} s) under 20 new questions/s for "
+        f"{seconds:.0f} s: files rebuilt and swapped in "
+        + (f"{swapped:.1f} s after the change" if swapped else "— not within the run")
     )
+    if latencies:
+        print(
+            f"  {report['ok']:,} of {report['sent']:,} answered, errors {report['errors']}; "
+            f"latency {describe(latencies)} (target: worst ≤ 200 ms)"
+        )
+
+
+def step_up(args: argparse.Namespace, name: str, make_urls: Any) -> None:
+    steps = [float(each) for each in args.steps.split(",") if each]
+    best = 0.0
+    print(f"sustained load, {name}: {args.workers} gunicorn sync workers, stepping the rate up:")
+    for rate in steps:
+        report = run_rate(args, make_urls(int(rate * args.step_seconds)), rate, args.step_seconds)
+        report_load(f"{rate:.0f}/s for {args.step_seconds:.0f} s", report)
+        drain(args)
+        if not held(report):
+            break
+        best = rate
+    print(f"  highest rate held with p99 ≤ 250 ms and no error: {best:.0f} requests/s")
+    report = run_rate(
+        args, make_urls(int(args.rps * args.load_seconds)), args.rps, args.load_seconds
+    )
+    report_load(f"{args.rps:.0f}/s for {args.load_seconds:.0f} s", report)
+    verdict = "held" if held(report) else "NOT held"
     print(
-        f"  {report['ok']:,} answered 200 of {report['sent']:,} sent "
+        f"  target {args.rps:.0f} requests/s for {args.load_seconds:.0f} s, "
+        f"p99 ≤ 250 ms, 0 errors: {verdict}"
+    )
+    drain(args)
+
+
+def report_load(label: str, report: dict[str, Any]) -> None:
+    latencies = report["latencies"]
+    print(
+        f"  {label}: {report['ok']:,} answered 200 of {report['sent']:,} sent "
         f"({report['ok'] / report['duration']:.1f}/s over {report['duration']:.1f} s), "
         f"errors {report['errors']} {' '.join(report['error_kinds'])}"
     )
     if latencies:
-        print(f"  latency {describe(latencies)}")
+        print(f"    latency {describe(latencies)}")
 
 
 def _generate(plan: dict[str, Any]) -> dict[str, Any]:
@@ -480,25 +723,46 @@ async def _load(plan: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def report_connections() -> None:
+    """Say how database connections are kept, and check it: two requests in a row
+    served by the same connection."""
+    from django.db import connection
+    from django.test import Client
+
+    client = Client()
+    client.get(POPULAR_PAGES[0])
+    first = id(connection.connection)
+    client.get(POPULAR_PAGES[0])
+    kept = connection.connection is not None and id(connection.connection) == first
+    print(
+        f"database: {connection.vendor}, DATABASE_CONN_MAX_AGE "
+        f"{connection.settings_dict['CONN_MAX_AGE']} s "
+        f"(one connection across requests: {'yes' if kept else 'no'}); "
+        f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+    )
+
+
 def main() -> None:
     args = parse_args()
     if args.loadgen:  # the load generator, in its own process; its plan comes on stdin
         print(json.dumps(_generate(json.loads(sys.stdin.read()))))
         return
+    if args.first_search:
+        first_search(args)
+        return
     setup_django(args)
     from django.db import connection
 
-    print(
-        f"learningcity finder benchmark — {connection.vendor} "
-        f"(connections kept {connection.settings_dict['CONN_MAX_AGE']} s), "
-        f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
-    )
+    print("learningcity finder benchmark (the machine's load makes these figures noisy)")
     city = seed(args)
+    report_connections()
+    build_files(city)
+    measure_first_search(args)
     measure_search(city, args)
     measure_pages(args)
     if not args.skip_load:
         connection.close()
-        run_load(args)
+        run_server(args, city)
 
 
 if __name__ == "__main__":

@@ -7,12 +7,16 @@ A fresh clone runs on SQLite with no configuration at all; production sets
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("LEARNINGCITY_DATA_DIR", BASE_DIR.parent / "data"))
+# Even with PostgreSQL, the task queue's SQLite file, the cache and media live here.
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -53,10 +57,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "huey.contrib.djhuey",
+    # django-ninja: its Swagger UI files served from our static files, not a CDN.
+    "ninja",
+    "axes",
+    "csp",
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -65,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in refused by core.signin into the "too many attempts" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "learningcity.urls"
@@ -87,6 +99,10 @@ TEMPLATES = [
     },
 ]
 
+# Connections are kept between requests (60 s by default) on both engines: opening one
+# costs about 3 ms a request on SQLite (the PRAGMAs below) and a network round trip
+# and authentication on PostgreSQL. Each gunicorn sync worker is one thread, so this is
+# one connection per worker; the finder benchmark measures with this setting.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'learningcity.sqlite3'}"),
@@ -95,7 +111,6 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     # WAL lets readers proceed while one writer commits; IMMEDIATE transactions take
     # the write lock up front so two enrolments never interleave read-then-write.
     DATABASES["default"]["OPTIONS"] = {
@@ -117,9 +132,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Failed logins per account and per address before a pause (see core.throttle).
+# Sign-in protection (django-axes plus core.signin's atomic counter; see
+# docs/architecture.md "Sign-in protection"). One person at one address gets
+# LOGIN_FAILURE_LIMIT tries per window; one account gets LOGIN_FAILURE_ACCOUNT_LIMIT
+# tries from all addresses together, which pauses only that account.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+LOGIN_FAILURE_ACCOUNT_LIMIT = env_int("LOGIN_FAILURE_ACCOUNT_LIMIT", 20)
+# How many proxies we run in front of the app (nginx: 1). The client's address is the
+# one the outermost of them appended to X-Forwarded-For; 0 trusts REMOTE_ADDR only.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AUTHENTICATION_BACKENDS = [
+    # First, so a paused account or address is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "learningcity.core.signin.AtomicAxesHandler"
+AXES_FAILURE_LIMIT = "learningcity.core.signin.failure_limit"  # reads LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = "learningcity.core.signin.cool_off"  # reads LOGIN_FAILURE_WINDOW_SECONDS
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"  # our login form and the admin's both use it
+AXES_USERNAME_CALLABLE = "learningcity.core.signin.attempted_username"
+AXES_CLIENT_IP_CALLABLE = "learningcity.core.signin.client_ip"
+AXES_LOCKOUT_CALLABLE = "learningcity.core.signin.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# A refused attempt does not extend the pause: it ends one window after it began.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
+# Successful sign-ins are not logged with their address: we keep only what protects.
+AXES_DISABLE_ACCESS_LOG = True
 
 LANGUAGE_CODE = "en"
 # The six official UNESCO languages; names are shown in their own script.
@@ -132,6 +173,8 @@ LANGUAGES = [
     ("es", "Español"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats Django lacks for a language (Arabic punctuation): core/formats/<lang>/.
+FORMAT_MODULE_PATH = ["learningcity.core.formats"]
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
@@ -152,6 +195,11 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 MEDIA_URL = "/media/"
+
+# The finder's search index files: one directory per city, on each app machine's own
+# disk (memory-mapped by every worker there; built by the task queue). See
+# docs/architecture.md ("The learning finder").
+INDEX_DIR = Path(os.environ.get("INDEX_DIR", DATA_DIR / "search-index"))
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -186,7 +234,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Failures and lockouts (WARNING) are worth reading; every attempt is not.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 SITE_NAME = _("learningcity")
@@ -195,12 +247,51 @@ SITE_NAME = _("learningcity")
 # list beside every map carries the same information).
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 
-# Background tasks: one huey queue. SQLite storage beside the database by default (no
-# service needed); REDIS_URL switches to Redis for several machines. Refined in
-# docs/architecture.md ("Background work").
+# Uploaded spreadsheets (core/spreadsheets.py): each importer's rows and file size, and
+# the caps on what an XLSX (a zip archive) may unpack to.
+CATALOGUE_IMPORT_MAX_ROWS = env_int("CATALOGUE_IMPORT_MAX_ROWS", 50_000)
+CATALOGUE_IMPORT_MAX_BYTES = env_int("CATALOGUE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+MONITORING_IMPORT_MAX_ROWS = env_int("MONITORING_IMPORT_MAX_ROWS", 20_000)
+MONITORING_IMPORT_MAX_BYTES = env_int("MONITORING_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+SPREADSHEET_MAX_UNCOMPRESSED_BYTES = env_int(
+    "SPREADSHEET_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024
+)
+SPREADSHEET_MAX_COMPRESSION_RATIO = env_int("SPREADSHEET_MAX_COMPRESSION_RATIO", 100)
+
+
+def _tile_origin(url: str) -> str:
+    """The origin map tiles come from, for the Content-Security-Policy ("{s}." in a
+    Leaflet URL template stands for any subdomain)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}" if parts.netloc else ""
+
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere, so an
+# injected <script> or style="" does nothing. Leaflet sets element styles through the
+# CSSOM, which CSP allows; htmx's indicator <style> is switched off in base.html.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *filter(None, [_tile_origin(MAP_TILE_URL)])],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# Background tasks: one huey queue, worked by `learningcity run_huey` (see
+# docs/architecture.md, "Background work"). SQLite storage in DATA_DIR by default (no
+# service needed); REDIS_URL switches to Redis, which workers on several machines share.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 HUEY = {
     "name": "learningcity",
+    # On, a task runs inside the call that queues it, with no worker: the tests do this
+    # (tests/conftest.py); elsewhere only for debugging.
     "immediate": env_bool("HUEY_IMMEDIATE", False),
     "utc": True,
     **(
@@ -208,4 +299,40 @@ HUEY = {
         if REDIS_URL
         else {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "tasks.sqlite3")}
     ),
+    # Threads: one process to stop or kill; the heavy parts (NumPy, the database) do
+    # not hold the interpreter lock.
+    "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
 }
+# A running job renews its lease as it reports progress; the reaper (every minute)
+# gives a job whose lease ran out to another worker, JOB_ATTEMPTS times at most, then
+# fails it with a reason (catalogue.jobs, monitoring.services.reap_stalled_runs).
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 300)
+JOB_ATTEMPTS = env_int("JOB_ATTEMPTS", 3)
+
+# The cache holds rate-limit counters (core.ratelimits), so it must be shared by every
+# process: Redis when REDIS_URL is set (atomic counters, several machines); otherwise
+# files under DATA_DIR, shared by the processes of one machine with no table to create
+# and no writes competing with SQLite's single writer. Django's file and Redis caches
+# are not on django-ratelimit's list, hence the silenced checks; without Redis two
+# simultaneous requests may both pass the last allowed slot (sign-in protection does
+# not depend on the cache: it counts in the database).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    )
+}
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+# Rate limits per action (core.ratelimits.RATES); "5/h" is five per hour per key.
+RATELIMIT_RATES = {
+    "signup": os.environ.get("RATELIMIT_SIGNUP", "10/h"),
+    "password_reset": os.environ.get("RATELIMIT_PASSWORD_RESET", "5/h"),
+    "email_to_typed_address": os.environ.get("RATELIMIT_EMAIL_TO_TYPED_ADDRESS", "10/h"),
+    "guest_enrolment": os.environ.get("RATELIMIT_GUEST_ENROLMENT", "20/h"),
+}
+RATELIMIT_IP_META_KEY = "learningcity.core.signin.client_ip"
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)

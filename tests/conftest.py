@@ -26,6 +26,18 @@ _sequence = count(1)
 
 
 @pytest.fixture(autouse=True)
+def _english_after_each_test(request: pytest.FixtureRequest):
+    """A request in another language leaves that language active in the thread (the
+    locale middleware activates it and nothing deactivates it): each test starts in
+    the default language whatever the test before it asked for."""
+    yield
+    if request.config.pluginmanager.hasplugin("django"):
+        from django.utils import translation
+
+        translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_and_quiet(request: pytest.FixtureRequest) -> None:
     if not request.config.pluginmanager.hasplugin("django"):
         return  # Django-free run (-p no:django): there are no Django settings to adjust
@@ -37,6 +49,28 @@ def _fast_and_quiet(request: pytest.FixtureRequest) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MAP_TILE_URL = ""
+    # The finder's index files of each test in its own directory (ids are reused from
+    # one test's database to the next), never in the developer's data/search-index.
+    settings.INDEX_DIR = request.getfixturevalue("tmp_path") / "search-index"
+    # A fresh in-process cache per test (rate-limit counters never leak between tests,
+    # nor into the developer's data/cache). Rate limits are off unless a test turns
+    # them on (tests/core/test_security.py), so tests that sign up or enrol many times
+    # from one address are not refused.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{next(_sequence)}",
+        }
+    }
+    settings.RATELIMIT_ENABLE = False
+    # A queued background task runs at once, in this process, with huey's in-memory
+    # storage (never the developer's data/tasks.sqlite3). Tasks are queued on commit,
+    # so inside a test's transaction they run only where the test asks for it
+    # (django_capture_on_commit_callbacks(execute=True)). tests/core/test_tasks.py
+    # starts a real worker for what immediate mode cannot show.
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
 
 
 def make_city(slug: str | None = None, **fields) -> City:

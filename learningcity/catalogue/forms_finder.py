@@ -186,7 +186,11 @@ def to_query(
     now: datetime,
     preferences: Preferences | None = None,
     page_size: int = PAGE_SIZE,
+    places_only: bool = False,
 ) -> Query:
+    """The engine's query for a request. With ``places_only`` a distance limit keeps
+    to places within reach (the finder counts online learning apart); without it,
+    online learning passes any distance (the guided path, which weighs it itself)."""
     window = date_window(request.when, city, now)
     if request.sort:
         sort = Sort(request.sort)
@@ -203,6 +207,7 @@ def to_query(
         age=request.age,
         origin=origin,
         max_km=request.km if origin is not None else None,
+        distance_keeps_remote=not places_only,
         starts_from=window[0].timestamp() if window else None,
         starts_before=window[1].timestamp() if window else None,
         now=now.timestamp(),

@@ -1,24 +1,31 @@
 """The finder's search: the catalogue as seen by the search engine.
 
-Each app-server process keeps one in-memory index per city
-(``learningcity.engines.search``), built from the database on first use and kept
-current without full rebuilds:
+The index of a city lives in files on each app machine (``settings.INDEX_DIR``,
+one directory per city), written by the task queue (``index_tasks``) and mapped
+read-only by every worker of the machine (``learningcity.engines.search.store``),
+so the workers share one copy and a new worker opens it in milliseconds. A
+request never builds an index:
 
+* No files yet (a new machine, a new city): the request asks the task queue for a
+  build and is answered from the database (``search_fallback``: the same filters,
+  totals and facet counts, plainer text matching and ordering) until the files
+  exist.
 * Every search first asks the database, through the ``(city, updated_at)`` index,
-  which opportunities changed since the newest change it has seen (less a safety
-  margin, so that a transaction that committed late is still caught). Changed rows
-  are re-read; published ones replace their old version in the index, the others
-  leave it. An edited or unpublished opportunity therefore shows or disappears on
-  the very next search, in every process.
+  which opportunities changed since the newest change the files (or this process)
+  have seen, less a safety margin so that a transaction that committed late is
+  still caught. A few changed rows are re-read into a small in-process delta
+  segment with tombstones, so an edit shows on the very next search. When more
+  rows changed than a request may re-index cheaply (``MAX_DELTA_DOCUMENTS``), the
+  process asks for a rebuild instead and keeps answering from the files it has,
+  hiding only the rows that were unpublished, until the new version is swapped in.
 * Learning sites carry ``updated_at`` too: a moved or renamed site re-indexes its
   opportunities and refreshes the place names that "near" understands.
 * Rows deleted outright leave no ``updated_at`` behind. The rows of every results
   page are read from the database (only published rows of this city), so a deleted
   row is never shown: it is dropped from the index there and then. Once a minute,
-  counts of sites and published rows catch the rest (totals, facet counts, a
-  deleted site's opportunities losing their place).
-* When the index has collected many changes (see ``SearchIndex.needs_rebuild``) it is
-  rebuilt from scratch.
+  counts of sites and published rows catch the rest.
+* A new version of the files is noticed on the next search (the version pointer is
+  read each time) and mapped; searches already running finish on the old mapping.
 
 Writes that bypass ``save()`` (``QuerySet.update``) must set ``updated_at``
 themselves, as ``schedule.refresh_schedules`` does.
@@ -26,16 +33,22 @@ themselves, as ``schedule.refresh_schedules`` does.
 
 import bisect
 import itertools
+import logging
 import math
+import mmap
+import os
+import socket
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Generic, TypeVar
+from pathlib import Path
+from typing import Any, Generic, Protocol, TypeVar
 
+import numpy as np
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +65,7 @@ from learningcity.engines.search import (
     SearchIndex,
     Text,
     build_index,
+    store,
 )
 from learningcity.engines.search.text import fold
 
@@ -69,12 +83,20 @@ from .models import (
     Weekday,
 )
 
+logger = logging.getLogger(__name__)
+
 # How late a transaction may commit after stamping its rows and still be seen at once
 # (later ones are caught by the next change or the count check). While the newest
 # change is younger than this, each search re-reads the stamps of the rows changed
 # in this window, so it is kept short.
 COMMIT_MARGIN = timedelta(seconds=10)
 COUNT_CHECK_SECONDS = 60.0
+# Changed rows a process may hold in its delta segment, which is re-analysed whole at
+# each change (about 0.1 ms a row): 200 keep a request quick. Beyond, the task queue
+# rebuilds the files.
+MAX_DELTA_DOCUMENTS = 200
+# How often one process asks again for a build it is still waiting for.
+ASK_AGAIN_SECONDS = 30.0
 
 # Age bands people choose from, as (value, label, youngest, oldest).
 AGE_BANDS = (
@@ -157,31 +179,87 @@ _versions = itertools.count(1)
 Row = TypeVar("Row")
 
 
+class Searcher(Protocol):
+    """What answers a city's searches: the engine's index, or the database while
+    this machine has no index files yet (``search_fallback.DatabaseSearch``)."""
+
+    @property
+    def schema(self) -> Schema: ...
+
+    @property
+    def size(self) -> int: ...
+
+    def search(self, query: Query) -> Result: ...
+
+
+class LazySites:
+    """The city's places by name and address for "near", read the first time a
+    search needs them (most searches do not): from the index files when they hold
+    them (mapped, shared by every worker), otherwise from the database."""
+
+    def __init__(self, city: City, directory: Path | None = None) -> None:
+        self.city = city
+        self.directory = directory
+        self._gazetteer: Gazetteer | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> "Gazetteer":
+        with self._lock:
+            if self._gazetteer is None:
+                self._gazetteer = self._read()
+            return self._gazetteer
+
+    def _read(self) -> "Gazetteer":
+        if self.directory is not None:
+            try:
+                return Gazetteer([StoredNames(self.directory, kind) for kind in PLACE_KINDS])
+            except (OSError, ValueError):
+                logger.warning(
+                    "no place names in %s: reading them from the database", self.directory
+                )
+        return _gazetteer(self.city)
+
+
 @dataclass
 class CityIndex:
     """One city's index in this process, with what is needed to keep it current."""
 
-    index: SearchIndex
+    index: Searcher
     districts: tuple[str, ...]
     languages: tuple[str, ...]
-    sites: "Gazetteer"  # the city's places by name, then by address, for "near"
+    places: LazySites  # the city's places by name, then by address, for "near"
     watermark: datetime | None  # newest updated_at seen
     recent: dict[int, datetime]  # rows seen within the commit margin of the watermark
     sites_changed: datetime | None  # newest updated_at of the city's sites
     site_count: int
+    # The version of the index files this was opened from (None: not from files).
+    files: str | None = None
     counted_at: float = field(default_factory=time.monotonic)
     # Changes whenever what a search can answer changes (the index or the place
     # names): pages built from an earlier version must not be reused.
     version: int = field(default_factory=lambda: next(_versions))
+    # Rows changed that this process did not re-index (too many at once): the files
+    # are being rebuilt and answer until then.
+    behind: bool = False
 
     @property
     def schema(self) -> Schema:
         return self.index.schema
 
+    @property
+    def sites(self) -> "Gazetteer":
+        return self.places.get()
+
+    @property
+    def from_database(self) -> bool:
+        return not isinstance(self.index, SearchIndex)
+
 
 _indexes: dict[int, CityIndex] = {}
 _locks: dict[int, threading.Lock] = {}
 _locks_guard = threading.Lock()
+# When this process last asked the task queue for a city's build (monotonic time).
+_asked: dict[int, tuple[float, str | None]] = {}
 
 
 def _lock(city: City) -> threading.Lock:
@@ -190,8 +268,11 @@ def _lock(city: City) -> threading.Lock:
 
 
 def forget_indexes() -> None:
-    """Drop every cached index (tests, and after restoring a database)."""
+    """Drop every index this process holds (tests, and after restoring a database).
+    The files stay; ``settings.INDEX_DIR`` is per machine."""
     _indexes.clear()
+    _asked.clear()
+    _listings.clear()
 
 
 # -- schema and documents -------------------------------------------------------------
@@ -282,7 +363,19 @@ def _published_rows(city: City, **lookup: Any) -> Iterator[dict[str, Any]]:
     return rows.values(*ROW_FIELDS).iterator(chunk_size=5000)
 
 
-# -- building and keeping current -----------------------------------------------------
+# -- building (task queue only) -------------------------------------------------------
+
+
+def machine_name() -> str:
+    """This app machine: index files are per machine, and so are their builds."""
+    return socket.gethostname()
+
+
+def index_root(city: City) -> Path:
+    """The directory of ``city``'s index versions on this machine. The slug is part
+    of the name so that files of a deleted city are never read for a new one that
+    got the same id."""
+    return Path(settings.INDEX_DIR) / f"{city.pk}-{city.slug}"
 
 
 def _sites_changed(city: City) -> datetime | None:
@@ -292,21 +385,53 @@ def _sites_changed(city: City) -> datetime | None:
     return changed
 
 
-def _gazetteer(city: City) -> "Gazetteer":
-    """The city's sites by name and by address, for "near"."""
+PLACE_KINDS = ("names", "addresses")
+
+
+def _place_lists(city: City) -> dict[str, list[tuple[str, Place]]]:
+    """The city's sites by folded name and by folded address, for "near"."""
     language = city.primary_language
-    names: list[tuple[str, Place]] = []
-    addresses: list[tuple[str, Place]] = []
+    lists: dict[str, list[tuple[str, Place]]] = {kind: [] for kind in PLACE_KINDS}
     sites = for_city(LearningSite, city).filter(latitude__isnull=False, longitude__isnull=False)
-    for site in sites.only("name", "address", "latitude", "longitude").order_by("name", "pk"):
-        point = Point(float(site.latitude or 0), float(site.longitude or 0))
-        names.append((fold(site.name, language), Place(site.name, point)))
-        if site.address:
-            addresses.append((fold(site.address, language), Place(site.address, point)))
-    return Gazetteer([Names(names), Names(addresses)])
+    rows = sites.order_by("name", "pk").values_list("name", "address", "latitude", "longitude")
+    for name, address, latitude, longitude in rows:  # plain values: a city has thousands
+        point = Point(float(latitude or 0), float(longitude or 0))
+        lists["names"].append((fold(name, language), Place(name, point)))
+        if address:
+            lists["addresses"].append((fold(address, language), Place(address, point)))
+    return lists
+
+
+def _gazetteer(city: City) -> "Gazetteer":
+    """The city's sites by name and by address, for "near", from the database."""
+    lists = _place_lists(city)
+    return Gazetteer([Names(lists[kind]) for kind in PLACE_KINDS])
+
+
+def _save_places(city: City, directory: Path) -> None:
+    """The place names beside the index files, as ``StoredNames`` reads them."""
+    for kind, entries in _place_lists(city).items():
+        encoded = [words.encode() for words, _place in entries]
+        starts = np.zeros(len(encoded), dtype=np.int64)
+        if encoded:
+            np.cumsum([len(each) + 1 for each in encoded[:-1]], out=starts[1:])
+        (directory / f"places-{kind}.txt").write_bytes(
+            b"".join(b"\n" + each for each in encoded) + b"\n"
+        )
+        np.save(directory / f"places-{kind}-starts.npy", starts + 1)
+        labels = store.PackedStrings.pack([place.label for _words, place in entries])
+        np.save(directory / f"places-{kind}-labels.npy", labels.blob)
+        np.save(directory / f"places-{kind}-label-offsets.npy", labels.offsets)
+        points = [(place.point.latitude, place.point.longitude) for _words, place in entries]
+        np.save(
+            directory / f"places-{kind}-points.npy",
+            np.array(points, dtype=np.float64).reshape(-1, 2),
+        )
 
 
 def _build(city: City) -> CityIndex:
+    """A complete index of ``city`` from the database (slow: seconds per 100,000
+    opportunities). Only the task queue calls this, through ``build_index_files``."""
     districts = tuple(for_city(District, city).order_by("slug").values_list("slug", flat=True))
     # Stamps are read before the rows: a row changing meanwhile is simply read again.
     watermark = for_city(Opportunity, city).aggregate(newest=Max("updated_at"))["newest"]
@@ -318,7 +443,7 @@ def _build(city: City) -> CityIndex:
         index=SearchIndex(build_schema((), ()), ()),
         districts=districts,
         languages=facet_languages(city),
-        sites=_gazetteer(city),
+        places=LazySites(city),
         watermark=watermark,
         recent=recent,
         sites_changed=_sites_changed(city),
@@ -331,21 +456,146 @@ def _build(city: City) -> CityIndex:
     return state
 
 
-def _apply_changes(city: City, state: CityIndex, changed_ids: Iterable[int]) -> CityIndex | None:
-    """Re-read ``changed_ids`` into the index; None when a full rebuild is needed."""
+def _stamp(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _moment(stamp: Any) -> datetime | None:
+    return datetime.fromisoformat(stamp) if isinstance(stamp, str) else None
+
+
+def build_index_files(city: City) -> str:
+    """Build ``city``'s index from the database and publish it as the current
+    version of this machine's files; returns the version's name."""
+    state = _build(city)
+    assert isinstance(state.index, SearchIndex)
+    metadata = {
+        "city": city.pk,
+        "slug": city.slug,
+        "districts": list(state.districts),
+        "languages": list(state.languages),
+        "watermark": _stamp(state.watermark),
+        "recent": {str(pk): _stamp(moment) for pk, moment in state.recent.items()},
+        "sites_changed": _stamp(state.sites_changed),
+        "site_count": state.site_count,
+        "published": state.index.size,
+        "built_at": time.time(),
+    }
+    return store.publish(
+        state.index, index_root(city), metadata, lambda directory: _save_places(city, directory)
+    )
+
+
+def index_files_fresh(city: City) -> bool:
+    """Do this machine's files of ``city`` hold what the database holds now? (Edits
+    are stamped, so the newest stamp, the sites and the counts tell.)"""
+    root = index_root(city)
+    name = store.current_version(root)
+    if name is None:
+        return False
+    try:
+        metadata = store.read_metadata(root / name)
+    except store.IndexFormatError:
+        return False
+    opportunities = for_city(Opportunity, city)
+    return (
+        _stamp(opportunities.aggregate(newest=Max("updated_at"))["newest"])
+        == metadata.get("watermark")
+        and _stamp(_sites_changed(city)) == metadata.get("sites_changed")
+        and for_city(LearningSite, city).count() == metadata.get("site_count")
+        and opportunities.filter(is_published=True).count() == metadata.get("published")
+        and list(facet_languages(city)) == metadata.get("languages")
+        and list(for_city(District, city).order_by("slug").values_list("slug", flat=True))
+        == metadata.get("districts")
+    )
+
+
+def _ask_for_build(city: City, files: str | None, *, delay: float = 0) -> None:
+    """Ask the task queue for a build of ``city``'s files on this machine (``files``:
+    the version this process has now), in ``delay`` seconds. Asked again only after
+    ``ASK_AGAIN_SECONDS``, or once a newer version has appeared that still was not
+    enough (the build's lock stops duplicates anyway). Never fails a request: the
+    files are an optimisation."""
+    now = time.monotonic()
+    asked = _asked.get(city.pk)
+    if asked is not None and now - asked[0] < ASK_AGAIN_SECONDS and asked[1] == files:
+        return
+    _asked[city.pk] = (now, files)
+    from .index_tasks import build_search_index  # the tasks module imports this one
+
+    try:
+        if delay:
+            build_search_index.schedule((city.pk, machine_name()), delay=delay)
+        else:
+            build_search_index(city.pk, machine_name())
+    except Exception:  # a queue that is down must not take the finder with it
+        logger.exception("could not ask for a search index build of city %s", city.pk)
+
+
+# -- opening and keeping current (requests) -------------------------------------------
+
+
+def _open(city: City, name: str) -> CityIndex:
+    """This machine's index version ``name`` of ``city``, mapped."""
+    index, metadata = store.load_index(index_root(city) / name)
+    if metadata.get("city") != city.pk:
+        raise store.IndexFormatError(f"index files {name} are not of city {city.pk}")
+    recent = {int(pk): _moment(stamp) for pk, stamp in metadata.get("recent", {}).items()}
+    return CityIndex(
+        index=index,
+        districts=tuple(metadata["districts"]),
+        languages=tuple(metadata["languages"]),
+        places=LazySites(city, index_root(city) / name),
+        watermark=_moment(metadata.get("watermark")),
+        recent={pk: moment for pk, moment in recent.items() if moment is not None},
+        sites_changed=_moment(metadata.get("sites_changed")),
+        site_count=int(metadata.get("site_count", 0)),
+        files=name,
+    )
+
+
+def _from_database(city: City) -> CityIndex:
+    from .search_fallback import DatabaseSearch
+
+    districts = tuple(for_city(District, city).order_by("slug").values_list("slug", flat=True))
+    languages = facet_languages(city)
+    return CityIndex(
+        index=DatabaseSearch(city, build_schema(districts, languages)),
+        districts=districts,
+        languages=languages,
+        places=LazySites(city),
+        watermark=None,
+        recent={},
+        sites_changed=None,
+        site_count=0,
+    )
+
+
+def _apply_changes(
+    city: City, state: CityIndex, changed_ids: Iterable[int], unpublished: set[int]
+) -> CityIndex:
+    """Re-read ``changed_ids`` into the delta segment, or, when they are too many to
+    re-index within a request, only hide the ``unpublished`` ones and ask for a
+    rebuild (the files answer for the others until it is swapped in)."""
+    index = state.index
+    assert isinstance(index, SearchIndex)
     ids = sorted(set(changed_ids))
     if not ids:
         return state
-    rows = list(_published_rows(city, pk__in=ids))
-    if any(row["site__district__slug"] not in (None, *state.districts) for row in rows):
-        return None  # a district newer than the index: rebuild to offer it as a facet
-    index = state.index.with_changes([_document(row, city, state) for row in rows], ids)
-    if index.needs_rebuild:
-        return None
-    return replace(state, index=index)
+    delta = sum(segment.size for segment in index.segments[1:])
+    if delta + len(ids) <= MAX_DELTA_DOCUMENTS:
+        rows = list(_published_rows(city, pk__in=ids))
+        if all(row["site__district__slug"] in (None, *state.districts) for row in rows):
+            updated = index.with_changes([_document(row, city, state) for row in rows], ids)
+            if not updated.needs_rebuild:
+                return replace(state, index=updated)
+    # Too much to patch here (or a new district to offer as a facet): the caller asks
+    # for a rebuild in the background; meanwhile only hiding rows is cheap enough.
+    hidden = index.with_changes([], unpublished) if unpublished else index
+    return replace(state, index=hidden, behind=True)
 
 
-def _refresh(city: City, state: CityIndex) -> CityIndex | None:
+def _refresh(city: City, state: CityIndex) -> CityIndex:
     now = timezone.now()
     sites_changed = _sites_changed(city)
     changed: set[int] = set()
@@ -355,58 +605,114 @@ def _refresh(city: City, state: CityIndex) -> CityIndex | None:
         changed.update(
             for_city(Opportunity, city).filter(site__in=moved).values_list("pk", flat=True)
         )
-        state = replace(state, sites_changed=sites_changed, sites=_gazetteer(city))
+        state = replace(state, sites_changed=sites_changed, places=LazySites(city))
 
     rows = for_city(Opportunity, city)
     if state.watermark is not None:
-        settled = now - state.watermark > COMMIT_MARGIN
+        settled = (
+            state.behind  # the rebuild it waits for reads everything afresh
+            or now - state.watermark > COMMIT_MARGIN
+            or _window_unchanged(city, state)
+        )
         rows = (
             rows.filter(updated_at__gt=state.watermark)
             if settled
             else rows.filter(updated_at__gte=state.watermark - COMMIT_MARGIN)
         )
-    recent = dict(rows.values_list("pk", "updated_at"))
+    stamps = list(rows.values_list("pk", "updated_at", "is_published")[: MAX_DELTA_DOCUMENTS + 1])
+    if len(stamps) > MAX_DELTA_DOCUMENTS:
+        return _fall_behind(city, state, rows)
+    recent: dict[int, datetime] = {}
+    unpublished: set[int] = set()
+    for pk, stamp, published in stamps:
+        recent[pk] = stamp
+        if not published:
+            unpublished.add(pk)
     changed.update(pk for pk, stamp in recent.items() if state.recent.get(pk) != stamp)
     if recent:
         watermark = max(recent.values())
         if state.watermark is not None:
             watermark = max(watermark, state.watermark)
-        kept = {pk: stamp for pk, stamp in {**state.recent, **recent}.items()}
+        kept = {**state.recent, **recent}
         state = replace(
             state,
             watermark=watermark,
             recent={pk: s for pk, s in kept.items() if s >= watermark - COMMIT_MARGIN},
         )
-    updated = _apply_changes(city, state, changed)
-    if updated is None:
-        return None
+    updated = _apply_changes(city, state, changed, unpublished & changed)
     if time.monotonic() - updated.counted_at > COUNT_CHECK_SECONDS:
         updated = _reconcile_count(city, updated)
+    if updated.behind:
+        _ask_for_build(city, updated.files)  # again now and then, in case one was lost
     return updated
 
 
-def _reconcile_count(city: City, state: CityIndex) -> CityIndex | None:
+def _window_unchanged(city: City, state: CityIndex) -> bool:
+    """After a bulk change the late-commit window holds thousands of rows: rather
+    than re-read them on every search, see whether it still holds just the rows seen
+    (a late commit would add one). Small windows are simply re-read."""
+    assert state.watermark is not None
+    since = state.watermark - COMMIT_MARGIN
+    seen = sum(1 for stamp in state.recent.values() if since <= stamp <= state.watermark)
+    if seen <= MAX_DELTA_DOCUMENTS:
+        return False
+    window = for_city(Opportunity, city).filter(
+        updated_at__gte=since, updated_at__lte=state.watermark
+    )
+    return window.count() == seen
+
+
+def _fall_behind(city: City, state: CityIndex, changed: QuerySet[Opportunity]) -> CityIndex:
+    """More rows changed than a request may re-read (a bulk change): without reading
+    them one by one, move the watermark past them, hide the unpublished ones, and ask
+    for a rebuild; the files answer for the others until it is swapped in."""
+    newest = changed.aggregate(newest=Max("updated_at"))["newest"]
+    hidden = set(changed.filter(is_published=False).values_list("pk", flat=True))
+    index = state.index
+    assert isinstance(index, SearchIndex)
+    watermark = max(filter(None, (newest, state.watermark)), default=None)
+    behind = replace(
+        state,
+        index=index.with_changes([], hidden) if hidden else index,
+        watermark=watermark,
+        recent={},
+        behind=True,
+    )
+    # A bulk change usually comes in batches: build once it is over, not half-way.
+    _ask_for_build(city, state.files, delay=COMMIT_MARGIN.total_seconds())
+    return behind
+
+
+def _reconcile_count(city: City, state: CityIndex) -> CityIndex:
     """Catch rows deleted outright (they leave no stamp): a site deleted means a
     rebuild (its opportunities lost their place); opportunities are compared."""
-    if for_city(LearningSite, city).count() != state.site_count:
-        return None
-    published = for_city(Opportunity, city).filter(is_published=True)
     state = replace(state, counted_at=time.monotonic())
+    if for_city(LearningSite, city).count() != state.site_count:
+        return replace(state, behind=True)
+    published = for_city(Opportunity, city).filter(is_published=True)
     if published.count() == state.index.size:
         return state
     in_database = set(published.values_list("pk", flat=True))
+    assert isinstance(state.index, SearchIndex)
     in_index = {int(key) for key in state.index.live_keys()}
-    return _apply_changes(city, state, (in_index - in_database) | (in_database - in_index))
+    gone = in_index - in_database
+    return _apply_changes(city, state, gone | (in_database - in_index), gone)
 
 
 def city_index(city: City) -> CityIndex:
-    """The current index of ``city`` for this process (built or brought up to date)."""
+    """What answers ``city``'s searches in this process: this machine's index files
+    (opened, or brought up to date), or the database while there are none. Never
+    builds an index: builds are asked of the task queue."""
     with _lock(city):
         previous = _indexes.get(city.pk)
-        state = _refresh(city, previous) if previous is not None else None
-        if state is None:
-            state = _build(city)
-        elif previous is not None and not _answers_differ(previous, state):
+        state = _current(city, previous)
+        if state.behind or state.from_database:
+            # The build asked for may have finished already (a queue that runs tasks
+            # at once, in development and tests): the pointer says.
+            name = store.current_version(index_root(city))
+            if name is not None and name != state.files:
+                state = _current(city, state)
+        if previous is not None and not _answers_differ(previous, state):
             state.version = previous.version
         else:
             state.version = next(_versions)
@@ -414,14 +720,31 @@ def city_index(city: City) -> CityIndex:
         return state
 
 
+def _current(city: City, previous: CityIndex | None) -> CityIndex:
+    name = store.current_version(index_root(city))
+    if name is not None:
+        try:
+            if previous is not None and previous.files == name:
+                return _refresh(city, previous)
+            return _refresh(city, _open(city, name))
+        except (store.IndexFormatError, OSError, KeyError, ValueError):
+            logger.exception("unreadable search index files %s of city %s", name, city.pk)
+    _ask_for_build(city, None)
+    return _from_database(city)
+
+
 def _answers_differ(before: CityIndex, after: CityIndex) -> bool:
-    return after.index is not before.index or after.sites is not before.sites
+    return after.index is not before.index or after.places is not before.places
 
 
 def drop_from_index(city: City, state: CityIndex, keys: Iterable[int]) -> CityIndex:
     """Forget rows found deleted (or moved out of view) while showing results."""
+    if not isinstance(state.index, SearchIndex):
+        return state  # the database's answers have no stale rows to forget
     with _lock(city):
         current = _indexes.get(city.pk, state)
+        if not isinstance(current.index, SearchIndex):
+            return current
         updated = replace(
             current, index=current.index.with_changes([], keys), version=next(_versions)
         )
@@ -463,13 +786,57 @@ class Names:
         return self._at(position) if position > 0 else None
 
 
+class StoredNames:
+    """``Names`` read from index files: the joined names memory-mapped and searched
+    with ``mmap.find`` (in C, and shared by every worker), their starts, labels and
+    points in arrays."""
+
+    def __init__(self, directory: Path, kind: str) -> None:
+        with open(directory / f"places-{kind}.txt", "rb") as handle:
+            self.text: bytes | mmap.mmap = (
+                mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+                if os.fstat(handle.fileno()).st_size
+                else b"\n"
+            )
+
+        def mapped(name: str) -> Any:
+            path = directory / f"places-{kind}-{name}.npy"
+            try:
+                return np.asarray(np.load(path, mmap_mode="r"))
+            except ValueError:  # empty: nothing to map
+                return np.load(path)
+
+        self.starts = mapped("starts")
+        self.labels = store.PackedStrings(mapped("labels"), mapped("label-offsets"))
+        self.points = mapped("points")
+
+    def match(self, wanted: str, how: int) -> Place | None:
+        """As ``Names.match``."""
+        needle = wanted.encode()
+        if how == 0:
+            position = self.text.find(b"\n" + needle + b"\n") + 1
+        elif how == 1:
+            position = self.text.find(b"\n" + needle) + 1
+        else:
+            position = self.text.find(needle)
+        if position <= 0:
+            return None
+        at = int(np.searchsorted(self.starts, position, side="right")) - 1
+        latitude, longitude = self.points[at]
+        return Place(self.labels[at], Point(float(latitude), float(longitude)))
+
+
+class PlaceNames(Protocol):
+    def match(self, wanted: str, how: int) -> Place | None: ...
+
+
 @dataclass(frozen=True)
 class Gazetteer:
     """Name lists searched in order of preference."""
 
-    lists: list[Names]
+    lists: Sequence[PlaceNames]
 
-    def find(self, wanted: str, first: Names | None = None) -> Place | None:
+    def find(self, wanted: str, first: PlaceNames | None = None) -> Place | None:
         lists = [first, *self.lists] if first else self.lists
         for how in (0, 1, 2):
             for names in lists:
@@ -560,31 +927,39 @@ LISTED_COLUMNS = (
 )  # fmt: skip
 
 
+# Per city, the query reading listed rows, without the page's keys: building it (three
+# joins, thirteen columns) took longer than running it. Only clones of it are run.
+_listings: dict[int, QuerySet[Opportunity, tuple[Any, ...]]] = {}
+
+
+def _listing(city: City) -> QuerySet[Opportunity, tuple[Any, ...]]:
+    listing = _listings.get(city.pk)
+    if listing is None:
+        published = for_city(Opportunity, city).filter(is_published=True)
+        listing = _listings[city.pk] = published.values_list(*LISTED_COLUMNS)
+    return listing
+
+
 def _listed(city: City, keys: list[int]) -> dict[int, Listed]:
-    rows = for_city(Opportunity, city).filter(pk__in=keys, is_published=True)
     found = {}
-    for row in rows.values(*LISTED_COLUMNS):
-        district = row["site__district__name"]
+    for row in _listing(city).filter(pk__in=keys):
+        pk, slug, title, kind, format_, cost, languages, next_start, provider = row[:9]
+        site_name, latitude, longitude, district = row[9:]
         site = (
-            ListedSite(
-                row["site__name"],
-                row["site__latitude"],
-                row["site__longitude"],
-                Named(district) if district else None,
-            )
-            if row["site__name"] is not None
+            ListedSite(site_name, latitude, longitude, Named(district) if district else None)
+            if site_name is not None
             else None
         )
-        found[row["pk"]] = Listed(
-            pk=row["pk"],
-            slug=row["slug"],
-            title=row["title"],
-            kind=row["kind"],
-            format=row["format"],
-            cost=row["cost"],
-            languages=[code for code in row["languages"] or [] if isinstance(code, str)],
-            next_start=row["next_start"],
-            provider=Named(row["provider__name"]),
+        found[pk] = Listed(
+            pk=pk,
+            slug=slug,
+            title=title,
+            kind=kind,
+            format=format_,
+            cost=cost,
+            languages=[code for code in languages or [] if isinstance(code, str)],
+            next_start=next_start,
+            provider=Named(provider),
             site=site,
         )
     return found

@@ -4,37 +4,49 @@ Public pages: no account is needed. Only published opportunities of the city in 
 address are ever shown (an unpublished one is visible to the people who manage it,
 with a notice)."""
 
+import dataclasses
 import math
+import re
 import threading
 import time
-from collections import OrderedDict
+import zlib
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
+from learningcity.core.context_processors import site
+from learningcity.core.dates import format_when
 from learningcity.core.http import PageNotFound
 from learningcity.core.models import City, District
+from learningcity.core.navigation import links_for
 from learningcity.core.tenancy import for_city, get_city, get_in_city
-from learningcity.engines.search import AGE, DATES, DISTANCE, TEXT, Point, Schema
+from learningcity.engines.search import AGE, DATES, DISTANCE, TEXT, Point, Query, Schema
+from learningcity.engines.search.text import analyzer
 
-from . import forms_finder, schedule, search
+from . import calendars, forms_finder, schedule, search
+from .forms_enrol import QuestionForm
 from .models import (
     ACCESSIBILITY,
     TARGET_GROUPS,
     TOPICS,
     Accessibility,
     Cost,
+    Enrolment,
+    EnrolmentStatus,
     Format,
     Level,
     Opportunity,
@@ -197,7 +209,7 @@ def _chips(
 ) -> list[dict[str, str]]:
     chips = []
     if request.text:
-        chips.append({"label": f"“{request.text}”", "url": url_without(params, "q")})
+        chips.append({"label": _quoted(request.text), "url": url_without(params, "q")})
     for name, values in request.filters.items():
         for value in sorted(values):
             chips.append(
@@ -281,7 +293,7 @@ def _result_rows(outcome: search.SearchOutcome[search.Listed], city: City) -> li
                 "cost": labels["cost"].get(opportunity.cost, opportunity.cost),
                 "free": opportunity.cost == Cost.FREE,
                 "starts_iso": local.isoformat() if local else "",
-                "starts": dateformat.format(local, "D j M, H:i") if local else "",
+                "starts": format_when(local, "brief") if local else "",
                 "distance": search.distance_label(match.distance_km),
                 "place": site,
                 "district": site.district if site else None,
@@ -322,19 +334,23 @@ class _Fragments:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[Any, ...], tuple[str, list[int]]] = OrderedDict()
+        # Kept compressed (a part is 15-40 KB as a Python string, about 5 KB compressed,
+        # in 0.03 ms): a full cache costs each worker about 1 MiB rather than 10.
+        self._items: OrderedDict[tuple[Any, ...], tuple[bytes, list[int]]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: tuple[Any, ...]) -> tuple[str, list[int]] | None:
         with self._lock:
             found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
+            if found is None:
+                return None
+            self._items.move_to_end(key)
+        return zlib.decompress(found[0]).decode(), found[1]
 
     def put(self, key: tuple[Any, ...], html: str, listed: list[int]) -> None:
+        packed = zlib.compress(html.encode(), 1)
         with self._lock:
-            self._items[key] = (html, listed)
+            self._items[key] = (packed, listed)
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
@@ -345,7 +361,7 @@ MAX_CACHED_QUERY_CHARS = 1000
 fragments = _Fragments(size=256)
 
 
-@require_GET
+@require_safe
 def finder(request: HttpRequest, city_slug: str) -> HttpResponse:
     city = get_city(city_slug)
     index = search.city_index(city)
@@ -356,10 +372,21 @@ def finder(request: HttpRequest, city_slug: str) -> HttpResponse:
         body = cached[0]
     else:
         context = _finder_context(request, city, index)
-        body = render_to_string("catalogue/_finder_body.html", context, request=request)
+        # Rendered without the request: nothing personal goes in (and the context
+        # processors, run again for the page around it, would cost for nothing).
+        body = render_to_string("catalogue/_finder_body.html", context | site(request))
         if len(question) <= MAX_CACHED_QUERY_CHARS:
             fragments.put(key, body, [row["opportunity"].pk for row in context["rows"]])
-    return render(request, "catalogue/finder.html", {"city": city, "body": mark_safe(body)})
+    # What a saved search would keep: the question without its page number. The form
+    # is outside the cached part (it carries the visitor's own CSRF token).
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    saved_query = kept.urlencode() if index.index.size else ""
+    return render(
+        request,
+        "catalogue/finder.html",
+        {"city": city, "body": mark_safe(body), "saved_query": saved_query},
+    )
 
 
 def _still_listed(city: City, listed: list[int]) -> bool:
@@ -372,19 +399,22 @@ def _still_listed(city: City, listed: list[int]) -> bool:
 
 
 def _finder_context(request: HttpRequest, city: City, index: search.CityIndex) -> dict[str, Any]:
+    if not index.index.size:
+        return _empty_city_context(city)
     schema = index.schema
     asked = forms_finder.parse_finder(request.GET, schema)
     places = _districts(city)
     origin, origin_label = _origin(city, asked, index, places)
     now = timezone.now()
     language = get_language()
-    query = forms_finder.to_query(asked, city=city, origin=origin, language=language, now=now)
+    ask = partial(forms_finder.to_query, city=city, origin=origin, language=language, now=now)
+    query = ask(asked, places_only=True)
     outcome = search.search_listed(city, query, index)
     needed = math.ceil(outcome.result.total / forms_finder.PAGE_SIZE)
     pages = max(1, min(forms_finder.MAX_PAGE, needed))
     if asked.page > pages:
         asked.page = pages
-        query = forms_finder.to_query(asked, city=city, origin=origin, language=language, now=now)
+        query = ask(asked, places_only=True)
         outcome = search.search_listed(city, query, index)
     districts = {district.slug: district.name for district in places}
     rows = _result_rows(outcome, city)
@@ -393,6 +423,7 @@ def _finder_context(request: HttpRequest, city: City, index: search.CityIndex) -
     encoded = page_params.urlencode()
     return {
         "city": city,
+        "catalogue_size": index.index.size,
         "asked": asked,
         "origin_label": origin_label,
         "total": outcome.result.total,
@@ -400,9 +431,12 @@ def _finder_context(request: HttpRequest, city: City, index: search.CityIndex) -
         "first_number": (asked.page - 1) * forms_finder.PAGE_SIZE + 1,
         "facets": _facet_groups(schema, outcome.result.facets, asked.filters, districts),
         "chips": _chips(asked, request.GET, districts, origin_label),
+        "chosen_count": _chosen_count(asked),
         "relaxations": _relaxations(outcome, request.GET, districts) if not rows else [],
-        "approximate": outcome.result.approximate_words,
+        "corrections": _corrections(outcome.result.corrections),
         "unknown": outcome.result.unknown_words,
+        "online_elsewhere": _online_elsewhere(city, query, asked, request.GET, index),
+        "examples": search_examples(city, index),
         "page_obj": Pages(asked.page, pages),
         "query_without_page": f"{encoded}&" if encoded else "",
         "map_points": _map_points(rows),
@@ -411,8 +445,128 @@ def _finder_context(request: HttpRequest, city: City, index: search.CityIndex) -
         "sort_choices": forms_finder.SORT_CHOICES,
         "km_choices": forms_finder.KM_CHOICES,
         "asked_km": f"{asked.km:g}" if asked.km is not None else "",
-        "quick_links": _quick_links(),
+        "quick_links": _quick_links() if asked.is_empty else [],
     }
+
+
+def _chosen_count(asked: forms_finder.FinderRequest) -> int:
+    """How many choices are folded behind the "more choices" button."""
+    values = sum(len(values) for values in asked.filters.values())
+    return values + bool(asked.when) + (asked.age is not None) + bool(asked.sort)
+
+
+def _quoted(text: str) -> str:
+    """Words the visitor typed, in their language's quotation marks (« » in French)."""
+    return pgettext("quotation marks around words someone typed", "“%(text)s”") % {"text": text}
+
+
+def _corrections(corrections: Any) -> list[dict[str, str]]:
+    """For a typo, the words actually searched for ("yoga", not "yoag")."""
+    found = []
+    for typed, words in corrections.items():
+        if words:
+            searched = _(" or ").join(_quoted(word) for word in words[:3])
+            found.append({"typed": typed, "searched": searched})
+    return found
+
+
+def _online_elsewhere(
+    city: City,
+    query: Query,
+    asked: forms_finder.FinderRequest,
+    params: QueryDict,
+    index: search.CityIndex,
+) -> dict[str, Any] | None:
+    """A distance limit keeps to places; online learning is counted apart and offered
+    as its own link (the same question, online, without the place)."""
+    if query.max_km is None or "format" in asked.filters:
+        return None
+    online = dataclasses.replace(
+        query,
+        filters={**query.filters, "format": frozenset({"online"})},
+        origin=None,
+        max_km=None,
+        offset=0,
+        limit=0,
+        count_facets=False,
+        preferences=None,
+    )
+    total = index.index.search(online).total
+    if not total:
+        return None
+    dropped = {"near", "lat", "lng", "km", "page", "format"}
+    kept = [(key, item) for key, items in params.lists() if key not in dropped for item in items]
+    kept.append(("format", "online"))
+    label = ngettext("Also %(count)s online", "Also %(count)s online", total) % {
+        "count": f"{total:,}"
+    }
+    return {"total": total, "label": label, "url": f"?{urlencode(kept)}"}
+
+
+def _empty_city_context(city: City) -> dict[str, Any]:
+    """A city with nothing listed: say so, and point to what exists."""
+    with_learning = (
+        City.objects.exclude(pk=city.pk)
+        .filter(opportunities__is_published=True)
+        .annotate(listed=Count("opportunities"))
+        .order_by("-listed", "name")
+        .values("slug", "name", "listed")[:EMPTY_CITY_SUGGESTIONS]
+    )
+    return {
+        "city": city,
+        "catalogue_size": 0,
+        "other_cities": list(with_learning),
+        "city_links": links_for("city", AnonymousUser(), city),
+        "rows": [],
+    }
+
+
+EMPTY_CITY_SUGGESTIONS = 8
+EXAMPLE_COUNT = 3
+_WORD = re.compile(r"[^\W\d_]{3,}")
+EXAMPLE_SECONDS = 600
+_examples: dict[int, tuple[float, tuple[str, ...]]] = {}
+
+
+def search_examples(city: City, index: search.CityIndex) -> tuple[str, ...]:
+    """Words to suggest in the search box, from this city's own catalogue: the title
+    words most published opportunities share, leaving out words that say what kind
+    of learning it is ("course", "online") rather than what it is about. Kept for
+    ten minutes per city: they follow the catalogue without a query per search."""
+    known = _examples.get(city.pk)
+    if known is not None and time.monotonic() - known[0] < EXAMPLE_SECONDS:
+        return known[1]
+    language = city.languages[0] if city.languages else "en"
+    words = analyzer(language)
+    generic = _generic_words()
+    counts: Counter[str] = Counter()
+    titles = for_city(Opportunity, city).filter(is_published=True).values_list("title", flat=True)
+    for title in titles[:5000]:
+        found = {word.lower() for word in _WORD.findall(title)}
+        counts.update(
+            word for word in found if word not in generic and not words.is_stop_word(word)
+        )
+    chosen = tuple(word for word, _count in counts.most_common(EXAMPLE_COUNT))
+    _examples[city.pk] = (time.monotonic(), chosen)
+    return chosen
+
+
+def forget_examples() -> None:
+    """Drop the kept examples (tests reuse city ids)."""
+    _examples.clear()
+
+
+@lru_cache(maxsize=1)
+def _generic_words() -> frozenset[str]:
+    """Words of the kind, format, level and cost names in English (titles are often
+    "Online course: ...": those words find everything and say nothing)."""
+    labels = [
+        str(value).replace("_", " ")
+        for choices in (OpportunityKind, Format, Level, Cost)
+        for value in choices.values
+    ]
+    labels += ["class", "classes", "session", "sessions", "introduction", "online", "beginners"]
+    return frozenset(word.lower() for label in labels for word in _WORD.findall(label))
 
 
 def _quick_links() -> list[tuple[str, str]]:
@@ -442,20 +596,23 @@ def _visible_opportunity(request: HttpRequest, city: City, slug: str) -> Opportu
     return opportunity
 
 
-@require_GET
+@require_safe
 def opportunity_detail(request: HttpRequest, city_slug: str, slug: str) -> HttpResponse:
     city = get_city(city_slug)
     opportunity = _visible_opportunity(request, city, slug)
     sessions = list(
         for_city(Session.objects.with_seat_counts(), city)
         .filter(opportunity=opportunity)
-        .select_related("site", "opportunity")
+        .select_related("site")
     )
+    joined = joined_enrolments(request, sessions)
     now = timezone.now()
     zone = city.tzinfo
     upcoming_sessions = []
     recordings = []
     for session in sessions:
+        session.opportunity = opportunity  # its main place is the session's fallback
+        session.joined = joined.get(session.pk)  # type: ignore[attr-defined]
         dates = schedule.occurrences(
             session, zone, start=now, end=now + schedule.HORIZON, limit=UPCOMING_DATES_SHOWN
         )
@@ -487,8 +644,29 @@ def opportunity_detail(request: HttpRequest, city_slug: str, slug: str) -> HttpR
                 kwargs={"city_slug": city.slug, "slug": opportunity.slug},
             ),
             "map_points": _detail_map(opportunity),
+            "question_form": QuestionForm(auto_id="ask-%s"),
         },
     )
+
+
+JOINED_IN_THIS_BROWSER = "catalogue.joined"
+
+
+def joined_enrolments(request: HttpRequest, sessions: list[Session]) -> dict[int, Enrolment]:
+    """The visitor's live places in these sessions, by session: a signed-in
+    resident's own, or those joined in this browser without an account (their ids
+    are kept in the visitor's session, see ``views_enrol.enrol``)."""
+    live = Enrolment.objects.filter(
+        session__in=sessions, status__in=[EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITLISTED]
+    )
+    if request.user.is_authenticated:
+        live = live.filter(user=request.user)
+    else:
+        remembered = request.session.get(JOINED_IN_THIS_BROWSER, []) if sessions else []
+        if not remembered:
+            return {}
+        live = live.filter(public_id__in=remembered[-50:], user__isnull=True)
+    return {enrolment.session_id: enrolment for enrolment in live}
 
 
 def _detail_map(opportunity: Opportunity) -> list[dict[str, Any]]:
@@ -498,46 +676,22 @@ def _detail_map(opportunity: Opportunity) -> list[dict[str, Any]]:
     return [{"name": site.name, "lat": site.latitude, "lng": site.longitude}]
 
 
-@require_GET
+@require_safe
 def opportunity_calendar(request: HttpRequest, city_slug: str, slug: str) -> HttpResponse:
     city = get_city(city_slug)
     opportunity = _visible_opportunity(request, city, slug)
-    page = request.build_absolute_uri(
-        reverse("catalogue:opportunity", kwargs={"city_slug": city.slug, "slug": slug})
+    sessions = list(
+        for_city(Session, city)
+        .filter(opportunity=opportunity)
+        .select_related("site", "opportunity__site")
     )
-    host = request.get_host().split(":")[0] or "learningcity"
-    events = [
-        schedule.CalendarEvent(
-            uid=f"{session.public_id}@{host}",
-            title=opportunity.title,
-            description=f"{opportunity.description}\n\n{page}".strip(),
-            starts_at=session.starts_at,
-            ends_at=session.ends_at,
-            recurrence=session.recurrence,
-            location=_location(session),
-            url=page,
-            latitude=session.site.latitude if session.site else None,
-            longitude=session.site.longitude if session.site else None,
-            cancelled=session.is_cancelled,
-        )
-        for session in _sessions_of(city, opportunity)
-    ]
-    body = schedule.calendar(events, city.tzinfo, name=opportunity.title)
+    return calendar_response(calendars.sessions_calendar(opportunity, sessions), opportunity.slug)
+
+
+def calendar_response(body: str, name: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{opportunity.slug}.ics"'
+    response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
     return response
-
-
-def _sessions_of(city: City, opportunity: Opportunity) -> "list[Session]":
-    return list(for_city(Session, city).filter(opportunity=opportunity).select_related("site"))
-
-
-def _location(session: Session) -> str:
-    if session.site is not None:
-        return ", ".join(part for part in (session.site.name, session.site.address) if part)
-    if session.live_url:
-        return _("Online: %(link)s") % {"link": session.live_url}
-    return ""
 
 
 # -- "find learning for me" -----------------------------------------------------------
@@ -560,7 +714,7 @@ def _step_labels() -> list[tuple[str, str]]:
     return list(zip(GUIDED_STEPS, labels, strict=True))
 
 
-@require_GET
+@require_safe
 def guided(request: HttpRequest, city_slug: str) -> HttpResponse:
     city = get_city(city_slug)
     index = search.city_index(city)

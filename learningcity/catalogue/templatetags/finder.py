@@ -227,6 +227,22 @@ def select_options(choices: list[tuple[str, Any]], selected: str) -> SafeString:
 
 
 @register.simple_tag
+def result_items(rows: list[dict[str, Any]], no_date: str) -> SafeString:
+    """The results' list items: title, summary and provider of each. One tag for the
+    twenty rows rather than a template loop: the loop's lookups were a tenth of the
+    page's rendering."""
+    return mark_safe(
+        "".join(
+            f'<li class="result"><h3><a href="{html.escape(row["url"])}">'
+            f"{html.escape(row['opportunity'].title)}</a></h3>\n"
+            f"{result_summary(row, no_date)}\n"
+            f'<p class="muted">{html.escape(row["opportunity"].provider.name)}</p></li>\n'
+            for row in rows
+        )
+    )
+
+
+@register.simple_tag
 def result_summary(row: dict[str, Any], no_date: str) -> SafeString:
     """The two lines under a result's title: what it is, and when and where."""
     cost = html.escape(row["cost"])

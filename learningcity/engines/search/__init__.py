@@ -2,9 +2,11 @@
 
 An in-memory columnar index over documents (facet bitsets, ages, places, dates and
 a stemmed inverted index of their wording) answering text + facet + distance
-queries with all facet counts in a few milliseconds. See ``index.py``.
+queries with all facet counts in a few milliseconds. See ``index.py``; ``store.py``
+saves a built index as files that every process maps read-only.
 """
 
+from . import store
 from .index import SearchIndex, build_index
 from .query import (
     AGE,
@@ -39,4 +41,5 @@ __all__ = [
     "Sort",
     "Text",
     "build_index",
+    "store",
 ]

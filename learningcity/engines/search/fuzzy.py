@@ -12,7 +12,7 @@ allowed distance, whatever the vocabulary size.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -56,19 +56,41 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 
 
 class TrigramIndex:
-    """Vocabulary words by their three-letter pieces."""
+    """Vocabulary words by their three-letter pieces.
 
-    def __init__(self, vocabulary: Iterable[str]) -> None:
-        self.terms = [term for term in vocabulary if len(term) >= MIN_FUZZY_CHARS - 1]
-        self.lengths = np.array([len(term) for term in self.terms], dtype=np.int32)
-        self.piece_counts = np.array([len(pieces(term)) for term in self.terms], dtype=np.int32)
+    ``terms`` is any sequence of words (a list, or words read from index files);
+    ``holders`` maps a piece to the positions in ``terms`` of the words having it."""
+
+    def __init__(
+        self,
+        terms: Sequence[str],
+        lengths: NDArray[np.int32],
+        piece_counts: NDArray[np.int32],
+        holders: Mapping[str, NDArray[np.int32]],
+    ) -> None:
+        self.terms = terms
+        self.lengths = lengths
+        self.piece_counts = piece_counts
+        self._holders = holders
+
+    @classmethod
+    def of(cls, vocabulary: Iterable[str]) -> TrigramIndex:
+        """The trigram index of ``vocabulary``'s words, in sorted order."""
+        terms = sorted(term for term in vocabulary if len(term) >= MIN_FUZZY_CHARS - 1)
         holders: dict[str, list[int]] = {}
-        for term_id, term in enumerate(self.terms):
+        for term_id, term in enumerate(terms):
             for piece in pieces(term):
                 holders.setdefault(piece, []).append(term_id)
-        self._holders: dict[str, NDArray[np.int32]] = {
-            piece: np.array(ids, dtype=np.int32) for piece, ids in holders.items()
-        }
+        return cls(
+            terms,
+            np.array([len(term) for term in terms], dtype=np.int32),
+            np.array([len(pieces(term)) for term in terms], dtype=np.int32),
+            {piece: np.array(ids, dtype=np.int32) for piece, ids in holders.items()},
+        )
+
+    @property
+    def holders(self) -> Mapping[str, NDArray[np.int32]]:
+        return self._holders
 
     def __len__(self) -> int:
         return len(self.terms)

@@ -59,8 +59,10 @@ class Query:
     # A person's age: documents whose age range includes it.
     age: int | None = None
     origin: Point | None = None
-    # Only documents within this distance of ``origin`` (remote ones always pass).
+    # Only documents within this distance of ``origin`` (remote ones always pass,
+    # unless ``distance_keeps_remote`` is False: then only places within reach do).
     max_km: float | None = None
+    distance_keeps_remote: bool = True
     # Next date within [starts_from, starts_before), seconds since the epoch.
     starts_from: float | None = None
     starts_before: float | None = None
@@ -104,3 +106,6 @@ class Result:
     # Query words matched through similar spellings, and words matching nothing.
     approximate_words: tuple[str, ...] = ()
     unknown_words: tuple[str, ...] = ()
+    # Per approximate query word, the indexed words (as written, folded) it was
+    # matched to, closest first: what was actually searched for.
+    corrections: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

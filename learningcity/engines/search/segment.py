@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import threading
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,10 +42,11 @@ NO_MAX_AGE = 255
 
 @dataclass(frozen=True)
 class Postings:
-    vocabulary: dict[str, int]
+    # Dictionaries when built in memory; views of the index files when loaded.
+    vocabulary: Mapping[str, int]
     # Every word as written (folded) → its term: typos are matched against words,
     # not stems ("paintng" is one letter from "painting", two from "paint").
-    words: dict[str, str]
+    words: Mapping[str, str]
     offsets: Int64  # term id → start of its run; offsets[-1] == number of postings
     rows: Int32
     weights: Float32  # BM25 term-frequency factor, ready to multiply by the IDF
@@ -66,14 +67,16 @@ class Postings:
 
 class Segment:
     """Columns of a set of documents. Never changed after building, except that
-    ``with_live`` makes a copy with some rows marked deleted."""
+    ``with_live`` makes a copy with some rows marked deleted. ``facet_bits`` holds,
+    per facet, a (values x words) matrix: row i is the packed set of rows with the
+    facet's value i."""
 
     def __init__(
         self,
         *,
         schema: Schema,
         keys: Int64,
-        facet_bits: dict[str, list[bitset.Words]],
+        facet_bits: dict[str, bitset.Words],
         min_age: UInt8,
         max_age: UInt8,
         latitude: Float32,
@@ -83,24 +86,27 @@ class Segment:
         postings: Postings,
         live: bitset.Words,
         documents: tuple[Document, ...] | None,
+        key_order: Int64 | None = None,
+        cos_latitude: Float32 | None = None,
+        trigrams: TrigramIndex | None = None,
     ) -> None:
         self.schema = schema
         self.size = int(keys.shape[0])
         self.keys = keys
-        self.key_order = np.argsort(keys, kind="stable")
+        self.key_order = np.argsort(keys, kind="stable") if key_order is None else key_order
         self.facet_bits = facet_bits
         self.min_age = min_age
         self.max_age = max_age
         self.latitude = latitude
         self.longitude = longitude
-        self.cos_latitude = np.cos(latitude)
+        self.cos_latitude = np.cos(latitude) if cos_latitude is None else cos_latitude
         self.remote = remote
         self.next_start = next_start
         self.postings = postings
         self.live = live
         # Kept only for small segments, so they can be rebuilt when merged.
         self.documents = documents
-        self._trigrams: TrigramIndex | None = None
+        self._trigrams = trigrams
         self._lock = threading.Lock()
 
     @property
@@ -110,7 +116,7 @@ class Segment:
             self.keys, self.key_order, self.min_age, self.max_age, self.latitude,
             self.longitude, self.cos_latitude, self.remote, self.next_start, self.live,
             self.postings.offsets, self.postings.rows, self.postings.weights,
-            *(bits for values in self.facet_bits.values() for bits in values),
+            *self.facet_bits.values(),
         ]  # fmt: skip
         return sum(array.nbytes for array in arrays)
 
@@ -121,7 +127,7 @@ class Segment:
     def trigram_index(self) -> TrigramIndex:
         with self._lock:
             if self._trigrams is None:
-                self._trigrams = TrigramIndex(self.postings.words)
+                self._trigrams = TrigramIndex.of(self.postings.words)
             return self._trigrams
 
     def rows_of(self, keys: Int64) -> Int64:
@@ -223,18 +229,16 @@ class _Columns:
             documents=documents,
         )
 
-    def _facet_bits(self) -> dict[str, list[bitset.Words]]:
-        bits: dict[str, list[bitset.Words]] = {}
+    def _facet_bits(self) -> dict[str, bitset.Words]:
+        bits: dict[str, bitset.Words] = {}
+        width = bitset.word_count(len(self.keys))
         for facet in self.schema.facets:
             column = np.frombuffer(self.facets[facet.name], dtype=np.int64)
-            if facet.multi:
-                bits[facet.name] = [
-                    bitset.pack((column >> index) & 1 == 1) for index in range(len(facet.values))
-                ]
-            else:
-                bits[facet.name] = [
-                    bitset.pack(column == index) for index in range(len(facet.values))
-                ]
+            rows = np.zeros((len(facet.values), width), dtype=np.uint64)
+            for index in range(len(facet.values)):
+                flags = (column >> index) & 1 == 1 if facet.multi else column == index
+                rows[index] = bitset.pack(flags)
+            bits[facet.name] = rows
         return bits
 
     def _postings(self) -> Postings:

@@ -81,7 +81,7 @@ def test_short_words_are_never_corrected_and_long_ones_allow_two_edits():
 
 
 def test_trigram_index_finds_terms_one_or_two_edits_away():
-    index = TrigramIndex(["pintur", "program", "programacion", "yoga"])
+    index = TrigramIndex.of(["pintur", "program", "programacion", "yoga"])
     assert index.near("pintru") == {"pintur": 1}
     assert index.near("yogi") == {"yoga": 1}
     assert index.near("programcion") == {"programacion": 1}
@@ -92,6 +92,6 @@ def test_trigram_index_finds_terms_one_or_two_edits_away():
 
 def test_every_term_within_one_edit_is_found():
     vocabulary = ["casa", "cosa", "caso", "masa", "cazas", "pasta"]
-    index = TrigramIndex(vocabulary)
+    index = TrigramIndex.of(vocabulary)
     expected = {term: 1 for term in vocabulary if edit_distance("casa", term, 1) == 1}
     assert index.near("casa") == expected
