@@ -238,6 +238,9 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # Failures and lockouts (WARNING) are worth reading; every attempt is not.
         "axes": {"level": "WARNING"},
+        # `run_huey` gives huey's logger a handler of its own: without this, every line
+        # of the worker's log would be printed twice.
+        "huey": {"propagate": False},
     },
 }
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 import numpy as np
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -25,6 +26,7 @@ from learningcity.core.db import refresh_planner_statistics
 from learningcity.core.demo import DemoContext
 from learningcity.core.models import City, District
 
+from . import index_tasks
 from .models import (
     ACCESSIBILITY,
     TARGET_GROUPS,
@@ -392,6 +394,15 @@ def seed_demo(context: DemoContext) -> None:
         small = Counts(providers=8, sites=20, opportunities=max(60, counts.opportunities // 50))
         seed_catalogue(context, cork, small, english_only=True)
     context.log(f"catalogue: seeded in {time.monotonic() - started:.1f} s")
+    # Once the seed is committed, build this machine's finder files, so the demo's
+    # first visitor searches the index (typo tolerance, ranking), not the fallback.
+    transaction.on_commit(_build_search_indexes)
+
+
+def _build_search_indexes() -> None:
+    started = time.monotonic()
+    built = index_tasks.refresh_search_indexes()
+    print(f"catalogue: {built} search indexes built in {time.monotonic() - started:.1f} s")
 
 
 def seed_catalogue(
