@@ -48,7 +48,8 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Max, QuerySet
+from django.db import connections
+from django.db.models import Exists, Max, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -273,6 +274,8 @@ def forget_indexes() -> None:
     _indexes.clear()
     _asked.clear()
     _listings.clear()
+    _probes.clear()
+    _district_queries.clear()
 
 
 # -- schema and documents -------------------------------------------------------------
@@ -595,19 +598,48 @@ def _apply_changes(
     return replace(state, index=hidden, behind=True)
 
 
+class PreparedQuery:
+    """A query compiled to SQL once and run again as is. Building and compiling a
+    query in the ORM costs ten times what running a small one costs, and the
+    freshness check runs the very same query on every search until something
+    changes. Rows come back as the ORM would give them (values converted)."""
+
+    def __init__(self, queryset: QuerySet[Any, Any]) -> None:
+        self.using = queryset.db
+        self.compiler = queryset.query.get_compiler(using=self.using)
+        self.sql, self.params = self.compiler.as_sql()
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            fetched = cursor.fetchall()
+        return list(self.compiler.results_iter(results=[fetched], tuple_expected=True))
+
+
+# Per city, the freshness query last run, with what it depends on (the watermark and
+# which rows it reads): the same one is run again until an edit moves the watermark.
+_probes: dict[int, tuple[tuple[Any, ...], PreparedQuery]] = {}
+
+
+def _probe(
+    city: City, rows: QuerySet[Opportunity], key: tuple[Any, ...]
+) -> tuple[datetime | None, bool]:
+    """In one query (a search pays for it): the newest stamp of the city's sites,
+    and whether any of ``rows`` (the opportunities that may have changed, as
+    described by ``key``) exist."""
+    cached = _probes.get(city.pk)
+    if cached is None or cached[0] != key:
+        newest_site = for_city(LearningSite, city).order_by("-updated_at").values("updated_at")[:1]
+        probe = City.objects.filter(pk=city.pk).values_list(Subquery(newest_site), Exists(rows))
+        cached = _probes[city.pk] = (key, PreparedQuery(probe))
+    found = cached[1].rows()
+    return (found[0][0], bool(found[0][1])) if found else (None, False)
+
+
 def _refresh(city: City, state: CityIndex) -> CityIndex:
     now = timezone.now()
-    sites_changed = _sites_changed(city)
-    changed: set[int] = set()
-    if sites_changed != state.sites_changed:
-        since = (state.sites_changed or now) - COMMIT_MARGIN
-        moved = for_city(LearningSite, city).filter(updated_at__gte=since)
-        changed.update(
-            for_city(Opportunity, city).filter(site__in=moved).values_list("pk", flat=True)
-        )
-        state = replace(state, sites_changed=sites_changed, places=LazySites(city))
-
     rows = for_city(Opportunity, city)
+    settled = False
     if state.watermark is not None:
         settled = (
             state.behind  # the rebuild it waits for reads everything afresh
@@ -619,7 +651,22 @@ def _refresh(city: City, state: CityIndex) -> CityIndex:
             if settled
             else rows.filter(updated_at__gte=state.watermark - COMMIT_MARGIN)
         )
-    stamps = list(rows.values_list("pk", "updated_at", "is_published")[: MAX_DELTA_DOCUMENTS + 1])
+    # Usually nothing changed: one query says so; the changed rows are read only if any.
+    sites_changed, any_rows = _probe(city, rows, (rows.db, state.watermark, settled))
+    changed: set[int] = set()
+    if sites_changed != state.sites_changed:
+        since = (state.sites_changed or now) - COMMIT_MARGIN
+        moved = for_city(LearningSite, city).filter(updated_at__gte=since)
+        changed.update(
+            for_city(Opportunity, city).filter(site__in=moved).values_list("pk", flat=True)
+        )
+        state = replace(state, sites_changed=sites_changed, places=LazySites(city))
+
+    stamps = (
+        list(rows.values_list("pk", "updated_at", "is_published")[: MAX_DELTA_DOCUMENTS + 1])
+        if any_rows
+        else []
+    )
     if len(stamps) > MAX_DELTA_DOCUMENTS:
         return _fall_behind(city, state, rows)
     recent: dict[int, datetime] = {}
@@ -846,8 +893,42 @@ class Gazetteer:
         return None
 
 
+@dataclass(frozen=True)
+class DistrictPlace:
+    """What the finder needs of a district: read as plain values."""
+
+    slug: str
+    name: str
+    latitude: float
+    longitude: float
+
+
+_district_queries: dict[int, PreparedQuery] = {}
+
+
+def city_districts(city: City) -> list[DistrictPlace]:
+    """The city's districts, read afresh (an edit shows at once) by a query compiled
+    once per city."""
+    prepared = _district_queries.get(city.pk)
+    if prepared is None:
+        query = for_city(District, city).values_list("slug", "name", "latitude", "longitude")
+        prepared = _district_queries[city.pk] = PreparedQuery(query)
+    return [DistrictPlace(*row) for row in prepared.rows()]
+
+
+class NamedPoint(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def latitude(self) -> float: ...
+
+    @property
+    def longitude(self) -> float: ...
+
+
 def find_place(
-    city: City, text: str, state: CityIndex, districts: Iterable[District]
+    city: City, text: str, state: CityIndex, districts: Iterable[NamedPoint]
 ) -> Place | None:
     """The district, site or address best matching ``text``: an exact name before a
     name starting with the words before one containing them, and districts before

@@ -148,7 +148,7 @@ def _origin(
     city: City,
     request: forms_finder.FinderRequest,
     index: search.CityIndex,
-    districts: list[District],
+    districts: list[search.DistrictPlace],
 ) -> tuple[Point | None, str]:
     """Where distances start from, and how to name it (notices added when unknown)."""
     if request.near:
@@ -317,8 +317,28 @@ def _map_points(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _districts(city: City) -> list[District]:
-    return list(for_city(District, city).only("slug", "name", "latitude", "longitude"))
+# Cities the finder was asked for, by slug: their query compiled once (the row is
+# still read on every request, so an edit of the city shows at once). Only slugs
+# that named a city are kept, and only so many.
+_city_queries: dict[str, search.PreparedQuery] = {}
+MAX_CITY_QUERIES = 1000
+
+
+def _finder_city(slug: str) -> City:
+    """``get_city`` for the finder's results page, which is asked for most."""
+    prepared = _city_queries.get(slug)
+    rows = prepared.rows() if prepared is not None else []
+    if prepared is None or not rows:
+        city = get_city(slug)  # the usual 404 for a slug that names no city
+        if len(_city_queries) < MAX_CITY_QUERIES:
+            _city_queries[slug] = search.PreparedQuery(City.objects.filter(slug=slug))
+        return city
+    fields = [field.attname for field in City._meta.concrete_fields]
+    return City.from_db(prepared.using, fields, rows[0])
+
+
+def _districts(city: City) -> list[search.DistrictPlace]:
+    return search.city_districts(city)
 
 
 class _Fragments:
@@ -363,7 +383,7 @@ fragments = _Fragments(size=256)
 
 @require_safe
 def finder(request: HttpRequest, city_slug: str) -> HttpResponse:
-    city = get_city(city_slug)
+    city = _finder_city(city_slug)
     index = search.city_index(city)
     question = request.META.get("QUERY_STRING", "")
     key = (city.pk, index.version, get_language(), question, int(time.time()) // FRAGMENT_SECONDS)
