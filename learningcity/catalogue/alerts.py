@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from learningcity.core.audit import record_event
 from learningcity.core.http import absolute_url
-from learningcity.core.models import City, District, User
+from learningcity.core.models import City, User
 from learningcity.core.tenancy import for_city
 
 from . import forms_finder, search
@@ -49,8 +49,7 @@ def matching_ids(city: City, query_string: str) -> list[int]:
     asked = forms_finder.parse_finder(QueryDict(query_string), state.schema)
     origin = asked.point
     if asked.near:
-        districts = list(for_city(District, city).only("slug", "name", "latitude", "longitude"))
-        place = search.find_place(city, asked.near, state, districts)
+        place = search.find_place(city, asked.near, state, search.city_districts(city))
         origin = place.point if place is not None else origin
     asked.page = 1
     query = forms_finder.to_query(

@@ -25,7 +25,7 @@ from ninja.errors import ValidationError
 from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
 
-from learningcity.core.models import City, District
+from learningcity.core.models import City
 from learningcity.core.tenancy import for_city, get_city, get_in_city
 from learningcity.engines.search import Point, Sort
 
@@ -446,8 +446,7 @@ def _origin(
     city: City, filters: OpportunityFilters, notices: list[str], index: search.CityIndex
 ) -> Point | None:
     if filters.near:
-        districts = for_city(District, city).only("name", "latitude", "longitude")
-        place = search.find_place(city, filters.near, index, districts)
+        place = search.find_place(city, filters.near, index, search.city_districts(city))
         if place is None:
             raise BadRequest({"near": "No district, site or address of this city matches."})
         return place.point

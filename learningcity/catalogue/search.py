@@ -432,10 +432,15 @@ def _save_places(city: City, directory: Path) -> None:
         )
 
 
+def district_slugs(city: City) -> tuple[str, ...]:
+    """The city's district slugs in the order the index's district facet keeps them."""
+    return tuple(for_city(District, city).order_by("slug").values_list("slug", flat=True))
+
+
 def _build(city: City) -> CityIndex:
     """A complete index of ``city`` from the database (slow: seconds per 100,000
     opportunities). Only the task queue calls this, through ``build_index_files``."""
-    districts = tuple(for_city(District, city).order_by("slug").values_list("slug", flat=True))
+    districts = district_slugs(city)
     # Stamps are read before the rows: a row changing meanwhile is simply read again.
     watermark = for_city(Opportunity, city).aggregate(newest=Max("updated_at"))["newest"]
     recent: dict[int, datetime] = {}
@@ -508,8 +513,7 @@ def index_files_fresh(city: City) -> bool:
         and for_city(LearningSite, city).count() == metadata.get("site_count")
         and opportunities.filter(is_published=True).count() == metadata.get("published")
         and list(facet_languages(city)) == metadata.get("languages")
-        and list(for_city(District, city).order_by("slug").values_list("slug", flat=True))
-        == metadata.get("districts")
+        and list(district_slugs(city)) == metadata.get("districts")
     )
 
 
@@ -560,7 +564,7 @@ def _open(city: City, name: str) -> CityIndex:
 def _from_database(city: City) -> CityIndex:
     from .search_fallback import DatabaseSearch
 
-    districts = tuple(for_city(District, city).order_by("slug").values_list("slug", flat=True))
+    districts = district_slugs(city)
     languages = facet_languages(city)
     return CityIndex(
         index=DatabaseSearch(city, build_schema(districts, languages)),
