@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1:8000
 DEMO_SIZE ?= small
 LOCALES := -l ar -l zh_Hans -l fr -l ru -l es
 
-.PHONY: install demo serve test test-fast lint format messages bench bench-finder bench-index clean
+.PHONY: install demo serve test test-fast lint format messages bench bench-finder bench-index bench-plan bench-outreach clean
 
 install: $(VENV)/.installed
 
@@ -53,7 +53,7 @@ messages: install
 	cd learningcity && ../$(BIN)/learningcity makemessages $(LOCALES) --no-obsolete --no-location --ignore '*/vendor/*'
 	cd learningcity && ../$(BIN)/learningcity compilemessages
 
-bench: bench-index bench-finder
+bench: bench-index bench-finder bench-plan bench-outreach
 
 bench-index: install
 	$(BIN)/python bench/bench_index.py
@@ -61,6 +61,15 @@ bench-index: install
 # QUICK=1: shorter load runs (a few minutes instead of about ten).
 bench-finder: install
 	$(BIN)/python bench/bench_finder.py $(if $(QUICK),--quick)
+
+# The public plan page and the festival programme at 500 actions and 1,000 events,
+# and the printable programme.
+bench-plan: install
+	$(BIN)/python bench/bench_plan.py
+	$(BIN)/python bench/bench_festival.py
+
+bench-outreach: install
+	$(BIN)/python bench/bench_outreach.py
 
 clean:
 	rm -rf $(VENV) data/*.sqlite3* artefacts .pytest_cache .mypy_cache .ruff_cache
