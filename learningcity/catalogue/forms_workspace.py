@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.functional import lazy
+from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -474,7 +476,10 @@ class SiteForm(forms.ModelForm):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet file"),
-        help_text=_("A .csv or .xlsx file of at most 20 MB, in the layout below."),
+        help_text=format_lazy(
+            _("A .csv or .xlsx file of at most {limit}, in the layout below."),
+            limit=lazy(filesizeformat, str)(MAX_UPLOAD_BYTES),
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
 
@@ -483,7 +488,10 @@ class ImportForm(forms.Form):
         if importer.file_format_for(upload.name) is None:
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB. Split it into parts."))
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s. Split it into parts.")
+                % {"limit": filesizeformat(MAX_UPLOAD_BYTES)}
+            )
         return upload
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -109,7 +110,10 @@ class UploadField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> Any:
         upload = super().clean(data, initial)
         if upload is not None and upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s. Split it into parts.")
+                % {"limit": filesizeformat(MAX_UPLOAD_BYTES)}
+            )
         return upload
 
 
