@@ -25,6 +25,7 @@ from learningcity.catalogue import jobs as catalogue_jobs
 from learningcity.catalogue import schedule as catalogue_schedule
 from learningcity.catalogue import services as catalogue_services
 from learningcity.monitoring import services as monitoring_services
+from learningcity.quality import invitations as quality_invitations
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -62,3 +63,12 @@ def send_reminders() -> None:
 def send_saved_search_alerts() -> None:
     """E-mail each confirmed saved search what newly matches it (once per opportunity)."""
     catalogue_alerts.send_saved_search_alerts()
+
+
+# Every 30 minutes: learners marked as attending a finished session are invited once
+# (by e-mail and on "My learning") to give feedback (see quality.invitations).
+@db_periodic_task(crontab(minute="*/30"))
+@lock_task("send-feedback-invitations")
+def send_feedback_invitations() -> None:
+    """Invite each learner once per attended session to give feedback."""
+    quality_invitations.send_feedback_invitations()

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "learningcity.core",
     "learningcity.catalogue",
     "learningcity.monitoring",
+    "learningcity.quality",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -260,6 +261,10 @@ SPREADSHEET_MAX_UNCOMPRESSED_BYTES = env_int(
     "SPREADSHEET_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024
 )
 SPREADSHEET_MAX_COMPRESSION_RATIO = env_int("SPREADSHEET_MAX_COMPRESSION_RATIO", 100)
+
+# Quality of learning: an opportunity's feedback is shown (to its provider, the city and
+# the finder) only once it has this many answers in a year (see quality/figures.py).
+QUALITY_MIN_ANSWERS = env_int("QUALITY_MIN_ANSWERS", 5)
 
 
 def _tile_origin(url: str) -> str:

@@ -57,6 +57,9 @@ class CityFigures:
 
 
 Formula = Callable[[CityFigures, YearFigures], float | None]
+# A later app's own computation: the value per year for one city (None where it cannot
+# be computed). See ``register_derived``.
+YearValues = Callable[[City, list[int]], dict[int, float | None]]
 
 
 @dataclass(frozen=True)
@@ -69,10 +72,12 @@ class Derived:
     # Why it cannot be computed yet, when it cannot.
     unavailable: str | Promise = ""
     direction: int = 1
+    # Set for indicators registered by a later app (``register_derived``).
+    yearly: YearValues | None = None
 
     @property
     def available(self) -> bool:
-        return self.compute is not None
+        return self.compute is not None or self.yearly is not None
 
 
 def _per_thousand(count: int, figures: CityFigures) -> float | None:
@@ -171,6 +176,15 @@ def _group_formula(group: str) -> Formula:
 DERIVED = _registry()
 
 
+def register_derived(item: Derived) -> None:
+    """Add a derived indicator computed by a later app from its own data (called from
+    its ``AppConfig.ready()``), so monitoring never imports that app. ``item.yearly``
+    computes its values; its ``formula`` says where they come from."""
+    if item.yearly is None:
+        raise ValueError(f"derived indicator {item.key} needs a yearly function")
+    DERIVED[item.key] = item
+
+
 def catalogue_figures(city: City, years: Iterable[int]) -> CityFigures:
     """Per-year catalogue figures for ``city``: four grouped queries, whatever its size."""
     wanted = sorted(set(years))
@@ -248,5 +262,17 @@ def derived_values(
 ) -> dict[tuple[str, int], float | None]:
     """Every (key, year) value for one city."""
     wanted_years = sorted(set(years))
-    figures = catalogue_figures(city, wanted_years)
-    return {(key, year): compute(key, figures, year) for key in keys for year in wanted_years}
+    wanted_keys = list(keys)
+    values: dict[tuple[str, int], float | None] = {}
+    own = [key for key in wanted_keys if DERIVED[key].yearly is None]
+    if own:
+        figures = catalogue_figures(city, wanted_years)
+        values.update(
+            {(key, year): compute(key, figures, year) for key in own for year in wanted_years}
+        )
+    for key in wanted_keys:
+        yearly = DERIVED[key].yearly
+        if yearly is not None:
+            found = yearly(city, wanted_years)
+            values.update({(key, year): found.get(year) for year in wanted_years})
+    return values

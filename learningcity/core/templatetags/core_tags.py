@@ -6,7 +6,9 @@
 - ``{{ event.action|event_label }}``: an audit event's label in plain words.
 - ``{{ city|description }}``: the city's description in the reader's language.
 - ``{{ session.starts_at|when }}``: a date and time in the reader's language (CLDR);
-  ``|when:"medium"`` (short weekday), ``|when:"short"`` (no weekday), ``|when:"date"``."""
+  ``|when:"medium"`` (short weekday), ``|when:"short"`` (no weekday), ``|when:"date"``.
+- ``{% slot "catalogue.opportunity" opportunity %}``: what later apps add there
+  (core.slots)."""
 
 from typing import Any
 
@@ -18,6 +20,7 @@ from ..audit import event_label as _event_label
 from ..countries import country_name as _country_name
 from ..dates import format_when
 from ..richtext import render_markdown
+from ..slots import render_slot
 
 register = template.Library()
 
@@ -53,3 +56,8 @@ def when(value: Any, style: str = "full") -> str:
     """Like ``|date``, converted to the current time zone first (``{% timezone %}``),
     but in the reader's language's own word order and punctuation."""
     return format_when(value, str(style))
+
+
+@register.simple_tag(takes_context=True)
+def slot(context: template.Context, name: str, *args: Any) -> SafeString:
+    return render_slot(name, context.get("request"), *args)
