@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1:8000
 DEMO_SIZE ?= small
 LOCALES := -l ar -l zh_Hans -l fr -l ru -l es
 
-.PHONY: install demo serve test test-fast lint format messages bench bench-finder bench-index bench-plan bench-outreach clean
+.PHONY: install demo serve test test-fast lint format messages bench bench-finder bench-index bench-plan bench-outreach bench-network clean
 
 install: $(VENV)/.installed
 
@@ -53,7 +53,7 @@ messages: install
 	cd learningcity && ../$(BIN)/learningcity makemessages $(LOCALES) --no-obsolete --no-location --ignore '*/vendor/*'
 	cd learningcity && ../$(BIN)/learningcity compilemessages
 
-bench: bench-index bench-finder bench-plan bench-outreach
+bench: bench-index bench-finder bench-plan bench-outreach bench-network
 
 bench-index: install
 	$(BIN)/python bench/bench_index.py
@@ -70,6 +70,12 @@ bench-plan: install
 
 bench-outreach: install
 	$(BIN)/python bench/bench_outreach.py
+
+# The network's directory and good-practice library at 1,000 cities and 10,000
+# practices (temporary SQLite database, deployed settings), similar-practice lookups,
+# page sizes.
+bench-network: install
+	$(BIN)/python bench/bench_network.py
 
 clean:
 	rm -rf $(VENV) data/*.sqlite3* artefacts .pytest_cache .mypy_cache .ruff_cache

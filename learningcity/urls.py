@@ -9,6 +9,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("learningcity.catalogue.api_urls")),
+    # The network's own pages (cities/, clusters/, practices/): no path of theirs is
+    # monitoring/ or empty, so /network/ (core) and /network/monitoring/ are untouched.
+    path("network/", include("learningcity.network.urls")),
     path("network/monitoring/", include("learningcity.monitoring.network_urls")),
     path("<slug:city_slug>/learn/", include("learningcity.catalogue.urls")),
     path("<slug:city_slug>/monitoring/", include("learningcity.monitoring.urls")),

@@ -1,0 +1,61 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NetworkConfig(AppConfig):
+    name = "learningcity.network"
+    label = "network"
+    verbose_name = _("Network: member cities and good practices")
+
+    def ready(self) -> None:
+        from learningcity.core.navigation import Section, register_section
+        from learningcity.core.services import register_personal_data
+
+        from . import permissions
+        from .services import erase_network_data_of, export_network_data_of
+
+        # Practices and revisions a person wrote stay with their city; the export
+        # lists them and erasure removes the person's name from them.
+        register_personal_data(export_network_data_of, erase_network_data_of)
+
+        for section in [
+            Section(
+                "network",
+                _("Member cities"),
+                "network:directory",
+                _("Every member city with its profile, on a map and in a list."),
+            ),
+            Section(
+                "network",
+                _("Good practices"),
+                "network:library",
+                _("What member cities did, how, and what they learnt."),
+            ),
+            Section(
+                "network",
+                _("Thematic clusters"),
+                "network:clusters",
+                _("Member cities working together on one theme."),
+            ),
+            Section(
+                "network",
+                _("Practices to review"),
+                "network:review_queue",
+                visible=lambda user, city: permissions.can_review_practices(user),
+            ),
+            Section(
+                "city",
+                _("Network profile"),
+                "network:profile",
+                _("This city's profile in the network of learning cities."),
+            ),
+            Section(
+                "desk",
+                _("Good practices of this city"),
+                "network:city_practices",
+                visible=lambda user, city: (
+                    city is not None and permissions.can_edit_city_practices(user, city)
+                ),
+            ),
+        ]:
+            register_section(section)

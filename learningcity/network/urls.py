@@ -1,0 +1,40 @@
+"""The network's pages, mounted at ``/network/`` by the project's URL map (before
+core's ``/<city-slug>/`` patterns). ``/network/`` itself is core's network page and
+``/network/monitoring/`` is monitoring's; nothing here uses those paths."""
+
+from django.urls import path
+
+from . import views_directory as directory
+from . import views_practices as practices
+
+app_name = "network"
+
+urlpatterns = [
+    path("cities/", directory.directory, name="directory"),
+    path("cities/export.csv", directory.export, {"fmt": "csv"}, name="directory_csv"),
+    path("cities/export.xlsx", directory.export, {"fmt": "xlsx"}, name="directory_xlsx"),
+    path("cities/import/", directory.import_directory, name="directory_import"),
+    path("cities/<slug:city_slug>/", directory.profile, name="profile"),
+    path("cities/<slug:city_slug>/edit/", directory.profile_edit, name="profile_edit"),
+    path("cities/<slug:city_slug>/status/", directory.status_change, name="status_change"),
+    path("cities/<slug:city_slug>/practices/", practices.city_practices, name="city_practices"),
+    path("clusters/", directory.clusters, name="clusters"),
+    path("clusters/<slug:slug>/", directory.cluster, name="cluster"),
+    path("practices/", practices.library, name="library"),
+    path("practices/export.csv", practices.export, name="library_csv"),
+    path("practices/new/", practices.practice_new, name="practice_new"),
+    path("practices/review/", practices.review_queue, name="review_queue"),
+    path("practices/<int:pk>/", practices.practice, name="practice"),
+    path("practices/<int:pk>/edit/", practices.practice_edit, name="practice_edit"),
+    path("practices/<int:pk>/translate/", practices.practice_translate, name="practice_translate"),
+    path("practices/<int:pk>/submit/", practices.practice_submit, name="practice_submit"),
+    path("practices/<int:pk>/review/", practices.practice_review, name="practice_review"),
+    path("practices/<int:pk>/withdraw/", practices.practice_withdraw, name="practice_withdraw"),
+    path("practices/<int:pk>/revisions/", practices.revisions, name="practice_revisions"),
+    path("practices/<int:pk>/images/", practices.images, name="practice_images"),
+    path(
+        "practices/<int:pk>/images/<int:image_id>.jpg",
+        practices.image_file,
+        name="practice_image",
+    ),
+]
