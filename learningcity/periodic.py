@@ -25,6 +25,7 @@ from learningcity.catalogue import jobs as catalogue_jobs
 from learningcity.catalogue import schedule as catalogue_schedule
 from learningcity.catalogue import services as catalogue_services
 from learningcity.monitoring import services as monitoring_services
+from learningcity.plans import services as plans_services
 from learningcity.quality import invitations as quality_invitations
 
 
@@ -63,6 +64,15 @@ def send_reminders() -> None:
 def send_saved_search_alerts() -> None:
     """E-mail each confirmed saved search what newly matches it (once per opportunity)."""
     catalogue_alerts.send_saved_search_alerts()
+
+
+# Once a day, in the morning UTC: owners of plan actions hear a few days before their
+# progress update is due (once per due date; see plans.notifications).
+@db_periodic_task(crontab(minute="30", hour="6"))
+@lock_task("send-plan-update-reminders")
+def send_plan_update_reminders() -> None:
+    """Remind action owners before a progress update is due (once per due date)."""
+    plans_services.send_update_reminders()
 
 
 # Every 30 minutes: learners marked as attending a finished session are invited once

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "learningcity.core",
     "learningcity.catalogue",
     "learningcity.monitoring",
+    "learningcity.plans",
     "learningcity.network",
     "learningcity.quality",
     "django.contrib.admin",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("network/monitoring/", include("learningcity.monitoring.network_urls")),
     path("<slug:city_slug>/learn/", include("learningcity.catalogue.urls")),
     path("<slug:city_slug>/monitoring/", include("learningcity.monitoring.urls")),
+    path("<slug:city_slug>/plan/", include("learningcity.plans.urls")),
     path("<slug:city_slug>/quality/", include("learningcity.quality.urls")),
     path("", include("learningcity.core.urls")),
 ]

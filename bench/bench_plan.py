@@ -1,0 +1,285 @@
+"""Benchmark of the public learning-city plan page at 500 actions.
+
+    python bench/bench_plan.py                 # 500 actions, 300 renders
+    python bench/bench_plan.py --actions 2000 --renders 100
+
+It seeds one city with a published plan (goals under every KFLC area of focus,
+``--actions`` actions with providers, named partners and progress updates, targets
+with four years of validated values, two published versions so "what changed" has
+content) into a temporary SQLite database with the project's own settings (DEBUG
+off; static files named without the manifest, as bench_finder does), then renders
+``/<city>/plan/`` through Django's full request stack (middleware, sessions, CSP,
+templates) ``--renders`` times, with a share of filtered and later pages, and prints
+p50/p95 server time and the page weight. Targets: p95 ≤ 100 ms and ≤ 60 KB. It also
+times the PDF progress report once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CITY_SLUG = "bench-plan"
+TARGET_P95_MS = 100.0
+TARGET_BYTES = 60 * 1024
+
+BENCH_SETTINGS = """from learningcity.settings import *  # noqa: F403
+STORAGES = {**STORAGES, "staticfiles": {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+"""
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--actions", type=int, default=500)
+    parser.add_argument("--renders", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--data-dir", default=str(Path(tempfile.gettempdir()) / "learningcity-bench-plan")
+    )
+    parser.add_argument("--skip-pdf", action="store_true")
+    parser.add_argument(
+        "--strict", action="store_true", help="exit with 1 when a target is not met"
+    )
+    return parser.parse_args()
+
+
+def setup_django(args: argparse.Namespace) -> None:
+    data_dir = Path(args.data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for stale in data_dir.glob("learningcity.sqlite3*"):
+        stale.unlink()  # a fresh database every run: the figures never depend on a leftover
+    (data_dir / "bench_plan_settings.py").write_text(BENCH_SETTINGS)
+    sys.path.insert(0, str(data_dir))
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "bench_plan_settings",
+            "LEARNINGCITY_DATA_DIR": str(data_dir),
+            "LEARNINGCITY_DEBUG": "0",
+            "SECRET_KEY": "benchmark-only-not-secret",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "SECURE_SSL_REDIRECT": "0",
+            "LOG_LEVEL": "WARNING",
+            "HUEY_IMMEDIATE": "1",
+        }
+    )
+    os.environ.pop("DATABASE_URL", None)  # always the temporary SQLite file
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def seed(args: argparse.Namespace) -> Any:
+    import random
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from learningcity.catalogue.models import Provider
+    from learningcity.core.models import City, Role, RoleGrant, UnescoRegion, User
+    from learningcity.monitoring.models import IndicatorValue, ValueStatus
+    from learningcity.plans import frameworks, services
+    from learningcity.plans.models import Action, ActionStatus, ActionUpdate
+
+    rng = random.Random(args.seed)
+    started = time.perf_counter()
+    with transaction.atomic():
+        city = City.objects.create(
+            slug=CITY_SLUG,
+            name="Medellín (plan benchmark)",
+            country="Colombia",
+            country_code="CO",
+            region=UnescoRegion.LATIN_AMERICA_CARIBBEAN,
+            population=2_533_000,
+            area_km2=Decimal(382),
+            languages=["es", "en"],
+            time_zone="America/Bogota",
+            latitude=6.2442,
+            longitude=-75.5812,
+            is_demo=True,
+        )
+        actor = User.objects.create_user(email="bench-plan@example.org", password=None)
+        RoleGrant.objects.create(user=actor, role=Role.CITY_COORDINATOR, city=city)
+        providers = Provider.objects.bulk_create(
+            Provider(city=city, slug=f"p{n}", name=f"Learning partner {n}", sector="public")
+            for n in range(40)
+        )
+        plan = services.save_plan(
+            actor=actor,
+            city=city,
+            data={
+                "title": "Benchmark plan",
+                "vision": "Learning for everyone, **everywhere**, at every age.",
+                "start_year": 2024,
+                "end_year": 2030,
+                "currency": "COP",
+            },
+        )
+        choices = frameworks.city_choices(city)
+        goals = [
+            services.save_goal(
+                actor=actor, plan=plan, data={"area": area, "title": f"Goal for {area.code}"}
+            )
+            for area in choices.areas
+        ]
+        statuses = list(ActionStatus.values)
+        actions = Action.objects.bulk_create(
+            Action(
+                plan=plan,
+                goal=goals[n % len(goals)],
+                title=f"Action {n}: learning circles and workshops in the comunas",
+                description="A longer description that the public page does not show.",
+                provider=providers[n % len(providers)] if n % 3 else None,
+                partner_name="" if n % 3 else f"Partner organisation {n % 17}",
+                budget=Decimal(rng.randrange(1_000_000, 900_000_000)),
+                currency="COP",
+                start_date=date(2024, 1, 1) + timedelta(days=rng.randrange(0, 700)),
+                end_date=date(2027, 1, 1) + timedelta(days=rng.randrange(0, 1000)),
+                status=statuses[rng.randrange(len(statuses))],
+                position=n,
+            )
+            for n in range(args.actions)
+        )
+        ActionUpdate.objects.bulk_create(
+            ActionUpdate(action=action, status=action.status, note="Progress as planned.")
+            for action in actions[::5]
+        )
+        values = []
+        targets = 0
+        for goal in goals:
+            for node in choices.indicators.get(goal.area_id, [])[:3]:
+                low = node.min_value or 0.0
+                high = node.max_value if node.max_value is not None else 100.0
+                base = low + (high - low) * 0.4
+                step = (high - low) * rng.uniform(-0.02, 0.05) * int(node.direction)
+                for year in range(2022, 2026):
+                    values.append(
+                        IndicatorValue(
+                            city=city,
+                            indicator=node,
+                            year=year,
+                            value=base + step * (year - 2022),
+                            status=ValueStatus.VALIDATED,
+                            validated_at=timezone.now(),
+                        )
+                    )
+                target = base + (high - low) * 0.1 * int(node.direction)
+                services.save_target(
+                    actor=actor,
+                    goal=goal,
+                    data={
+                        "indicator": node,
+                        "baseline_year": 2022,
+                        "baseline_value": base,
+                        "target_year": 2030,
+                        "target_value": target,
+                    },
+                )
+                targets += 1
+        IndicatorValue.objects.bulk_create(values)
+        services.publish_plan(actor=actor, plan=plan, note="First")
+        # A second version: some actions changed, one removed, ten added.
+        Action.objects.filter(pk__in=[a.pk for a in actions[:20]]).update(
+            title="Changed title of an action"
+        )
+        Action.objects.filter(pk=actions[-1].pk).delete()
+        Action.objects.bulk_create(
+            Action(
+                plan=plan,
+                goal=goals[n % len(goals)],
+                title=f"New action {n}",
+                partner_name="A new partner",
+                start_date=date(2026, 1, 1),
+                end_date=date(2028, 1, 1),
+            )
+            for n in range(10)
+        )
+        services.publish_plan(actor=actor, plan=plan, note="Mid-term review")
+    total = Action.objects.filter(plan=plan).count()
+    print(
+        f"seeded {total} actions, {len(goals)} goals, {targets} targets "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+    return city
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def measure(args: argparse.Namespace) -> bool:
+    from django.test import Client
+
+    client = Client()
+    base = f"/{CITY_SLUG}/plan/"
+    # Mostly the plain page, as visitors arrive; some later pages and filters.
+    paths = [base] * 7 + [f"{base}?page=5", f"{base}?status=done", f"{base}?goal=0&page=2"]
+    for path in paths:  # warm up: templates compiled, translations loaded
+        assert client.get(path).status_code == 200, path
+    timings: list[float] = []
+    cpu: list[float] = []
+    sizes: dict[str, int] = {}
+    for n in range(args.renders):
+        path = paths[n % len(paths)]
+        started, cpu_started = time.perf_counter(), time.thread_time()
+        response = client.get(path)
+        timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.thread_time() - cpu_started) * 1000)
+        assert response.status_code == 200
+        sizes[path] = len(response.content)
+    p50, p95 = statistics.median(timings), percentile(timings, 0.95)
+    heaviest = max(sizes.values())
+    print(f"public plan page, {args.renders} renders (Django test client, full middleware):")
+    print(f"  wall time: p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   max {max(timings):6.1f} ms")
+    # CPU time of this thread: what the page costs when other processes compete for
+    # the cores (wall time then includes waiting to be scheduled).
+    print(
+        f"  CPU time:  p50 {statistics.median(cpu):6.1f} ms   p95 {percentile(cpu, 0.95):6.1f} ms"
+        f"   (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
+    print(
+        f"  bytes: first page {sizes[base]:,}, heaviest {heaviest:,} "
+        f"({heaviest / 1024:.1f} KB, uncompressed)"
+    )
+    ok = p95 <= TARGET_P95_MS and heaviest <= TARGET_BYTES
+    print(
+        f"  target p95 ≤ {TARGET_P95_MS:.0f} ms and ≤ {TARGET_BYTES // 1024} KB: "
+        + ("met" if ok else "NOT met")
+    )
+    if not args.skip_pdf:
+        started = time.perf_counter()
+        response = client.get(f"{base}report.pdf")
+        seconds = time.perf_counter() - started
+        print(
+            f"progress report PDF (all actions): {seconds:.1f} s, {len(response.content):,} bytes"
+        )
+    return ok
+
+
+def main() -> None:
+    args = parse_args()
+    setup_django(args)
+    seed(args)
+    ok = measure(args)
+    # By default the figures are printed and the run succeeds, so that `make
+    # bench-plan` goes on to the festival benchmark on a busy machine too.
+    sys.exit(1 if args.strict and not ok else 0)
+
+
+if __name__ == "__main__":
+    main()
