@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "learningcity.plans",
     "learningcity.network",
     "learningcity.quality",
+    "learningcity.outreach",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
