@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "learningcity.monitoring",
     "learningcity.plans",
     "learningcity.network",
+    "learningcity.festivals",
     "learningcity.quality",
     "learningcity.outreach",
     "django.contrib.admin",

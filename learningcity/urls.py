@@ -16,6 +16,7 @@ urlpatterns = [
     path("<slug:city_slug>/learn/", include("learningcity.catalogue.urls")),
     path("<slug:city_slug>/monitoring/", include("learningcity.monitoring.urls")),
     path("<slug:city_slug>/plan/", include("learningcity.plans.urls")),
+    path("<slug:city_slug>/festivals/", include("learningcity.festivals.urls")),
     path("<slug:city_slug>/quality/", include("learningcity.quality.urls")),
     path("", include("learningcity.core.urls")),
 ]
