@@ -10,9 +10,12 @@ LOCALES := -l ar -l zh_Hans -l fr -l ru -l es
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# The index engine is a package of its own in this repository (packages/compindex);
+# the platform depends on it, so it is installed first.
+$(VENV)/.installed: pyproject.toml packages/compindex/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e packages/compindex
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
@@ -42,6 +45,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy learningcity bench
 	$(BIN)/mypy --strict learningcity/engines
+	$(BIN)/mypy --strict packages/compindex/src
 	$(BIN)/learningcity makemigrations --check --dry-run
 
 format: install

@@ -1,157 +1,63 @@
-"""Benchmark of the index engine on deterministic synthetic data.
+"""Benchmark of the index engine (the ``compindex`` package) on deterministic synthetic data.
 
-Run with ``python bench/bench_index.py [--repeat 30] [--sa-n 1024] [--years 5] [--panel-sa-n 256]``.
-Generates 1,000 units x 42 indicators in a 4-level tree (42 indicators -> 7 pillars ->
-3 sub-indices -> index), with groups, denominators and ~3 % missing values, then times
-every stage of the example pipeline (median and p95 over repeats), the same pipeline
-as a panel build over ``--years`` time points (global normalisation, COINr purse),
-the uncertainty/sensitivity analysis (N base samples, 5 inputs, N x 7 runs) and the
-same analysis of the panel's latest year (every alternative built as a panel).
+Run with ``python bench/bench_index.py [--repeat 30] [--process-repeat 5] [--sa-n 1024]
+[--sa-repeat 3] [--years 5] [--panel-sa-n 256]``.
+
+Data: ``compindex.datasets.synthetic()``, 1,000 units x 42 indicators in a 4-level tree
+(42 indicators -> 7 pillars -> 3 sub-indices -> index), with groups, denominators and
+~3 % missing values, and the P1 pipeline (denominate, group-mean imputation, screening,
+treatment, min-max, arithmetic means).
+
+Prints, as medians (and p95) over repeats:
+
+* process level: ``--help`` and the whole ``build`` of P1 as a new process, for the
+  package's own command (``compindex``) and for the platform's (``learningcity index``,
+  which also imports Django);
+* in memory: every stage of ``run_pipeline``, the same with CSV parsing, a panel build
+  over ``--years`` time points (global normalisation, COINr purse), the uncertainty /
+  sensitivity analysis (N base samples, 5 inputs, N x 7 runs) and the same analysis of
+  the panel's latest year. The platform runs this same code (its adapter calls the
+  package), so these figures hold for both.
+
+The machine's load average is printed before and after: on a shared machine, compare
+figures taken at similar loads.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pandas as pd
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from learningcity.engines.index import (
-    parse_data,
-    parse_meta,
-    parse_spec,
-    run_panel,
-    run_pipeline,
-)
-from learningcity.engines.index.meta import IndexMeta
-from learningcity.engines.index.sensitivity import run_sensitivity
+from compindex import parse_data, parse_meta, parse_spec, run_panel, run_pipeline
+from compindex.datasets import P1_STEPS, p1_spec, synthetic_data, synthetic_meta
+from compindex.io import load_inputs
+from compindex.meta import IndexMeta
+from compindex.sensitivity import run_sensitivity
 
 N_UNITS = 1000
-PILLARS = 7
-PER_PILLAR = 6
-SUBINDEX = (("S1", 3), ("S2", 2), ("S3", 2))
-STEPS: list[dict[str, Any]] = [
-    {"step": "denominate"},
-    {"step": "impute", "f_i": "i_mean_grp", "use_group": "Region"},
-    {"step": "screen", "dat_thresh": 0.9, "unit_screen": "byNA"},
-    {"step": "treat", "winmax": 5},
-    {"step": "normalise", "f_n": "n_minmax", "f_n_para": [0, 100]},
-    {"step": "aggregate", "f_ag": "a_amean"},
-]
-SPEC = {"steps": STEPS}
-
-
-def synthetic_meta() -> pd.DataFrame:
-    """iMeta for 42 indicators in 7 pillars, 3 sub-indices and one index."""
-    rows = []
-    k = 0
-    pillar_parent = [s for s, count in SUBINDEX for _ in range(count)]
-    for p in range(PILLARS):
-        for _ in range(PER_PILLAR):
-            k += 1
-            rows.append(
-                {
-                    "Level": "1",
-                    "iCode": f"I{k:02d}",
-                    "Parent": f"P{p + 1}",
-                    "Direction": "-1" if k % 5 == 0 else "1",
-                    "Weight": "1",
-                    "Type": "Indicator",
-                    "Denominator": "Pop" if k % 7 == 0 else "NA",
-                }
-            )
-    for p in range(PILLARS):
-        rows.append(
-            {
-                "Level": "2",
-                "iCode": f"P{p + 1}",
-                "Parent": pillar_parent[p],
-                "Direction": "1",
-                "Weight": "1",
-                "Type": "Aggregate",
-                "Denominator": "NA",
-            }
-        )
-    for s, _ in SUBINDEX:
-        rows.append(
-            {
-                "Level": "3",
-                "iCode": s,
-                "Parent": "Index",
-                "Direction": "1",
-                "Weight": "1",
-                "Type": "Aggregate",
-                "Denominator": "NA",
-            }
-        )
-    rows.append(
-        {
-            "Level": "4",
-            "iCode": "Index",
-            "Parent": "NA",
-            "Direction": "1",
-            "Weight": "1",
-            "Type": "Aggregate",
-            "Denominator": "NA",
-        }
-    )
-    rows.append(
-        {
-            "Level": "NA",
-            "iCode": "Region",
-            "Parent": "NA",
-            "Direction": "NA",
-            "Weight": "NA",
-            "Type": "Group",
-            "Denominator": "NA",
-        }
-    )
-    rows.append(
-        {
-            "Level": "NA",
-            "iCode": "Pop",
-            "Parent": "NA",
-            "Direction": "NA",
-            "Weight": "NA",
-            "Type": "Denominator",
-            "Denominator": "NA",
-        }
-    )
-    return pd.DataFrame(rows).astype(str)
-
-
-def synthetic_data(seed: int = 42) -> pd.DataFrame:
-    """Deterministic iData: lognormal indicators (some skewed), ~3 % missing."""
-    rng = np.random.default_rng(seed)
-    n_ind = PILLARS * PER_PILLAR
-    latent = rng.normal(size=(N_UNITS, 1))
-    x = latent + rng.normal(scale=1.0, size=(N_UNITS, n_ind))
-    x = np.exp(x * np.where(np.arange(n_ind) % 4 == 0, 1.2, 0.4))
-    x[rng.random(x.shape) < 0.03] = np.nan
-    df = pd.DataFrame(x, columns=[f"I{k + 1:02d}" for k in range(n_ind)]).astype(object)
-    df = df.where(~df.isna(), "NA")
-    df.insert(0, "uCode", [f"U{i:04d}" for i in range(N_UNITS)])
-    df["Region"] = rng.choice(["North", "South", "East", "West"], size=N_UNITS)
-    df["Pop"] = rng.uniform(1, 100, size=N_UNITS)
-    return df.astype(str)
-
-
+N_INDICATORS = 42
+SPEC = p1_spec()
+STEPS = list(P1_STEPS)
 PANEL_SPEC = {
     "split_to": "all",
     "steps": [{**step, "global": True} if step["step"] == "normalise" else step for step in STEPS],
 }
+BIN = Path(sys.executable).parent
 
 
 def synthetic_panel(years: int, seed: int = 42) -> pd.DataFrame:
     """``years`` time points of the synthetic data: each year drifts up ~3 % with noise."""
-    base = synthetic_data(seed)
+    import numpy as np
+
+    base = synthetic_data(N_UNITS, seed)
     rng = np.random.default_rng(seed + 1)
     codes = [c for c in base.columns if c.startswith("I")]
     raw = base[codes].replace("NA", "nan").astype(float).to_numpy()
@@ -163,6 +69,68 @@ def synthetic_panel(years: int, seed: int = 42) -> pd.DataFrame:
         year.insert(1, "Time", str(2020 + k))
         frames.append(year)
     return pd.concat(frames, ignore_index=True)
+
+
+def _summary(values: list[float]) -> str:
+    ms = sorted(v * 1000 for v in values)
+    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
+    return f"median {statistics.median(ms):8.2f} ms   p95 {p95:8.2f} ms   (n={len(ms)})"
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPU(s)"
+
+
+def _process(argv: list[str], repeat: int) -> list[float]:
+    """Wall seconds of ``argv`` as a new process, ``repeat`` times (the first run also
+    warms the file cache and is dropped)."""
+    times = []
+    for i in range(repeat + 1):
+        start = time.perf_counter()
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if i:
+            times.append(time.perf_counter() - start)
+    return times
+
+
+def _time_processes(files: dict[str, Path], out: Path, repeat: int) -> None:
+    build = ["build", "--data", str(files["data"]), "--meta", str(files["meta"])]
+    build += ["--spec", str(files["spec"]), "--out"]
+    commands = {
+        "compindex": [str(BIN / "compindex")],
+        "learningcity index": [str(BIN / "learningcity"), "index"],
+    }
+    print(f"whole process, P1 on {N_UNITS} x {N_INDICATORS}, {repeat} runs each")
+    for name, cmd in commands.items():
+        print(f"  {name + ' --help':<28} {_summary(_process([*cmd, '--help'], repeat))}")
+        tag = name.replace(" ", "-")
+        times = _process([*cmd, *build, str(out / tag)], repeat)
+        print(f"  {name + ' build':<28} {_summary(times)}")
+
+
+def _time_pipeline(meta: IndexMeta, files: dict[str, Path], repeat: int) -> None:
+    units = parse_data(synthetic_data(N_UNITS), meta)
+    spec = parse_spec(SPEC)
+    per_stage: dict[str, list[float]] = {}
+    totals: list[float] = []
+    parsed: list[float] = []
+    for _ in range(repeat):
+        timings: dict[str, float] = {}
+        start = time.perf_counter()
+        run_pipeline(meta, units, spec, timings)
+        totals.append(time.perf_counter() - start)
+        for k, v in timings.items():
+            per_stage.setdefault(k, []).append(v)
+        start = time.perf_counter()
+        m, u = load_inputs(files["data"], files["meta"])
+        run_pipeline(m, u, spec)
+        parsed.append(time.perf_counter() - start)
+    print(f"in memory: pipeline, {N_UNITS} x {N_INDICATORS}, 4 levels, {repeat} repeats")
+    for stage, seconds in per_stage.items():
+        print(f"  {stage:<12} {_summary(seconds)}")
+    print(f"  {'run_pipeline':<12} {_summary(totals)}")
+    print(f"  {'with CSVs':<12} {_summary(parsed)}   (reading iData/iMeta, then run_pipeline)")
 
 
 def _time_panel(meta: IndexMeta, years: int, repeat: int) -> None:
@@ -178,12 +146,26 @@ def _time_panel(meta: IndexMeta, years: int, repeat: int) -> None:
         for k, v in timings.items():
             per_stage.setdefault(k, []).append(v)
     print(
-        f"panel, {N_UNITS} units x {PILLARS * PER_PILLAR} indicators x {years} time points, "
+        f"in memory: panel, {N_UNITS} x {N_INDICATORS} x {years} time points, "
         f"global normalisation, {repeat} repeats"
     )
     for stage, seconds in per_stage.items():
         print(f"  {stage:<12} {_summary(seconds)}")
     print(f"  {'TOTAL':<12} {_summary(totals)}")
+
+
+def _time_sensitivity(meta: IndexMeta, n: int, repeat: int) -> None:
+    units = parse_data(synthetic_data(N_UNITS), meta)
+    spec = parse_spec(SPEC)
+    times, cpu = [], []
+    for _ in range(repeat):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        res = run_sensitivity(meta, units, spec, n=n, seed=1)
+        times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    print(f"in memory: sensitivity, N = {n}, k = 5, {res.n_runs} runs: {_summary(times)}")
+    print(f"  CPU time of the process: median {statistics.median(cpu) * 1000:8.2f} ms")
+    print(res.indices.to_string(index=False))
 
 
 def _time_panel_sensitivity(meta: IndexMeta, years: int, n: int) -> None:
@@ -194,54 +176,37 @@ def _time_panel_sensitivity(meta: IndexMeta, years: int, n: int) -> None:
     res = run_sensitivity(meta, units, parse_spec(PANEL_SPEC), n=n, seed=1)
     elapsed = time.perf_counter() - start
     print(
-        f"panel sensitivity, {years} time points, N = {n}, {res.n_runs} runs: {_summary([elapsed])}"
+        f"in memory: panel sensitivity, {years} time points, N = {n}, {res.n_runs} runs: "
+        f"{_summary([elapsed])}"
     )
 
 
-def _summary(values: list[float]) -> str:
-    ms = sorted(v * 1000 for v in values)
-    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
-    return f"median {statistics.median(ms):8.2f} ms   p95 {p95:8.2f} ms"
-
-
 def main() -> int:
-    """Time the pipeline stages and the sensitivity analysis."""
+    """Time the commands as processes, the pipeline stages and the sensitivity analysis."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--process-repeat", type=int, default=5)
     parser.add_argument("--sa-n", type=int, default=1024)
-    parser.add_argument("--sa-repeat", type=int, default=1)
+    parser.add_argument("--sa-repeat", type=int, default=3)
     parser.add_argument("--years", type=int, default=5, help="time points of the panel case")
     parser.add_argument("--panel-repeat", type=int, default=10)
     parser.add_argument("--panel-sa-n", type=int, default=256, help="N of the panel analysis")
     args = parser.parse_args()
-    meta = parse_meta(synthetic_meta())
-    units = parse_data(synthetic_data(), meta)
-    spec = parse_spec(SPEC)
-    per_stage: dict[str, list[float]] = {}
-    totals: list[float] = []
-    for _ in range(args.repeat):
-        timings: dict[str, float] = {}
-        start = time.perf_counter()
-        run_pipeline(meta, units, spec, timings)
-        totals.append(time.perf_counter() - start)
-        for k, v in timings.items():
-            per_stage.setdefault(k, []).append(v)
-    print(
-        f"pipeline, {N_UNITS} units x {PILLARS * PER_PILLAR} indicators, 4 levels, "
-        f"{args.repeat} repeats"
-    )
-    for stage, seconds in per_stage.items():
-        print(f"  {stage:<12} {_summary(seconds)}")
-    print(f"  {'TOTAL':<12} {_summary(totals)}")
+    print(_load())
+    meta_frame = synthetic_meta()
+    meta = parse_meta(meta_frame)
+    with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:
+        root = Path(tmp)
+        files = {"data": root / "iData.csv", "meta": root / "iMeta.csv", "spec": root / "p1.json"}
+        synthetic_data(N_UNITS).to_csv(files["data"], index=False)
+        meta_frame.to_csv(files["meta"], index=False)
+        files["spec"].write_text(json.dumps(SPEC))
+        _time_processes(files, root / "out", args.process_repeat)
+        _time_pipeline(meta, files, args.repeat)
     _time_panel(meta, args.years, args.panel_repeat)
-    sa_times = []
-    for _ in range(args.sa_repeat):
-        start = time.perf_counter()
-        res = run_sensitivity(meta, units, spec, n=args.sa_n, seed=1)
-        sa_times.append(time.perf_counter() - start)
-    print(f"sensitivity, N = {args.sa_n}, k = 5, {res.n_runs} runs: {_summary(sa_times)}")
-    print(res.indices.to_string(index=False))
+    _time_sensitivity(meta, args.sa_n, args.sa_repeat)
     _time_panel_sensitivity(meta, args.years, args.panel_sa_n)
+    print(_load())
     return 0
 
 

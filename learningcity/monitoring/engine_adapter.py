@@ -16,16 +16,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from compindex import PanelResult, parse_data, parse_meta, parse_spec
+from compindex.data import UnitData
+from compindex.errors import IndexInputError, Problem
+from compindex.io import run_index
+from compindex.meta import IndexMeta
+from compindex.numeric import rank_desc
+from compindex.pipeline import PipelineResult
+from compindex.sensitivity import run_sensitivity
 from django.utils.translation import gettext as _
-
-from learningcity.engines.index import PanelResult, parse_data, parse_meta, parse_spec
-from learningcity.engines.index.data import UnitData
-from learningcity.engines.index.errors import IndexInputError, Problem
-from learningcity.engines.index.io import run_index
-from learningcity.engines.index.meta import IndexMeta
-from learningcity.engines.index.numeric import rank_desc
-from learningcity.engines.index.pipeline import PipelineResult
-from learningcity.engines.index.sensitivity import run_sensitivity
 
 from .frameworks import PLATFORM_DENOMINATORS, PLATFORM_GROUP, NodeRow, imeta_frame
 

@@ -20,11 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from compindex.errors import IndexInputError
+from compindex.io import format_cell
+from compindex.meta import is_missing, parse_meta
 from django.utils.translation import gettext as _
-
-from learningcity.engines.index.errors import IndexInputError
-from learningcity.engines.index.io import format_cell
-from learningcity.engines.index.meta import is_missing, parse_meta
 
 from .problems import InvalidInput, Problem
 from .tables import safe_cell, unescape_cell

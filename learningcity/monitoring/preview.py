@@ -16,11 +16,11 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from compindex.errors import IndexInputError
 from django.utils.translation import gettext as _
 
 from learningcity.core.models import City
 from learningcity.core.tenancy import for_city
-from learningcity.engines.index.errors import IndexInputError
 
 from . import engine_adapter, queries, services
 from .models import Framework, IndicatorValue

@@ -3,7 +3,7 @@
 We reuse the index engine's ``Problem`` (where + message) so that the engine's own
 findings and ours are listed the same way on every page."""
 
-from learningcity.engines.index.errors import IndexInputError, Problem
+from compindex.errors import IndexInputError, Problem
 
 __all__ = ["InvalidInput", "Problem"]
 

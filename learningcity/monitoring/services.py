@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+from compindex.errors import IndexInputError
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
@@ -23,7 +24,6 @@ from django.utils.translation import gettext as _
 from learningcity.core.audit import record_event
 from learningcity.core.models import City, User
 from learningcity.core.tenancy import for_city
-from learningcity.engines.index.errors import IndexInputError
 
 from . import engine_adapter, frameworks, queries
 from .derived import DERIVED, derived_values

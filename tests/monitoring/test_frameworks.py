@@ -64,7 +64,7 @@ def test_exporting_then_importing_the_kflc_gives_back_the_same_imeta(network_coo
 
 
 def test_the_export_is_a_csv_the_index_engine_accepts():
-    from learningcity.engines.index.meta import parse_meta
+    from compindex.meta import parse_meta
 
     rows = [frameworks.row_from_node(n) for n in effective_nodes(default_framework())]
     meta = parse_meta(frameworks.imeta_frame(rows))

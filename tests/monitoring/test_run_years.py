@@ -6,8 +6,8 @@ import json
 
 import pandas as pd
 import pytest
+from compindex.cli import main as index_cli
 
-from learningcity.engines.index.cli import main as index_cli
 from learningcity.monitoring import services
 from learningcity.monitoring.models import IndexResult, IndexRun, RunStatus
 from learningcity.monitoring.problems import InvalidInput

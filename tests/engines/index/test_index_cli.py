@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from compindex.cli import main
 from index_helpers import TINY_META, write_tiny
-
-from learningcity.engines.index.cli import main
 
 
 def test_build_writes_stages_and_results(

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from learningcity.engines.index import IndexInputError
-from learningcity.engines.index.aggregate import (
+from compindex import IndexInputError
+from compindex.aggregate import (
     LevelSpec,
     a_amean,
     a_copeland,
@@ -16,10 +15,10 @@ from learningcity.engines.index.aggregate import (
     aggregate_group,
     outrank_matrix,
 )
-from learningcity.engines.index.data import Dataset
-from learningcity.engines.index.denominate import DenomSpec, denominate
-from learningcity.engines.index.impute import impute_columns, impute_panel, impute_rows
-from learningcity.engines.index.normalise import (
+from compindex.data import Dataset
+from compindex.denominate import DenomSpec, denominate
+from compindex.impute import impute_columns, impute_panel, impute_rows
+from compindex.normalise import (
     NormSpec,
     make_norm_spec,
     n_borda,
@@ -35,10 +34,10 @@ from learningcity.engines.index.normalise import (
     n_zscore,
     normalise,
 )
-from learningcity.engines.index.numeric import kurt, r_sorted, rank_desc, rank_min, skew
-from learningcity.engines.index.screen import screen_units
-from learningcity.engines.index.treat import TreatSpecs, check_skew_kurt, treat, winsorise
-from learningcity.engines.index.weights import pca_group_weights
+from compindex.numeric import kurt, r_sorted, rank_desc, rank_min, skew
+from compindex.screen import screen_units
+from compindex.treat import TreatSpecs, check_skew_kurt, treat, winsorise
+from compindex.weights import pca_group_weights
 
 NAN = np.nan
 

@@ -8,11 +8,10 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from compindex import IndexInputError, parse_data, parse_meta, parse_spec
+from compindex.io import run_index
+from compindex.sensitivity import SensitivityConfig
 from index_helpers import TINY_DATA, TINY_META
-
-from learningcity.engines.index import IndexInputError, parse_data, parse_meta, parse_spec
-from learningcity.engines.index.io import run_index
-from learningcity.engines.index.sensitivity import SensitivityConfig
 
 BASE = {
     "denominate": {"step": "denominate"},

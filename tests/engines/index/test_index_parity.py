@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from compindex import build_index
 from index_helpers import assert_frames_close, read_csv, require_reference
-
-from learningcity.engines.index import build_index
 
 STAGES = ["Raw", "Denominated", "Imputed", "Screened", "Treated", "Normalised", "Aggregated"]
 
@@ -82,7 +81,7 @@ def test_geom_1_100_results(tmp_path: Path) -> None:
 
 
 def test_geom_mean_on_0_100_fails_like_coinr(tmp_path: Path) -> None:
-    from learningcity.engines.index import IndexInputError
+    from compindex import IndexInputError
 
     ref = require_reference() / "asem"
     spec = json.loads((ref / "example_coin" / "spec.json").read_text())
@@ -92,3 +91,28 @@ def test_geom_mean_on_0_100_fails_like_coinr(tmp_path: Path) -> None:
         build_index(
             ref / "ASEM_iData.csv", ref / "ASEM_iMeta.csv", tmp_path / "spec.json", tmp_path / "out"
         )
+
+
+def test_bundled_asem_data_is_the_reference_input() -> None:
+    from compindex.datasets import asem_path
+
+    ref = require_reference() / "asem"
+    for name in ("ASEM_iData.csv", "ASEM_iMeta.csv"):
+        assert Path(asem_path(name)).read_bytes() == (ref / name).read_bytes(), name
+    bundled = json.loads(Path(asem_path("example_spec.json")).read_text())
+    assert bundled == json.loads((ref / "example_coin" / "spec.json").read_text())
+
+
+def test_example_coin_through_the_python_api() -> None:
+    """COINr's build_example_coin() step by step with the notebook API, every stage."""
+    import compindex as ci
+
+    ref = require_reference() / "asem" / "example_coin"
+    ex = ci.asem()
+    coin = ci.Coin(ex.idata, ex.imeta).denominate()
+    coin.impute("i_mean_grp", use_group="EurAsia_group").screen("byNA", dat_thresh=0.9)
+    coin.treat(5).normalise("n_minmax", f_n_para=[0, 100]).aggregate("a_amean")
+    for stage in STAGES:
+        assert_frames_close(read_csv(ref / f"{stage}.csv"), coin.get_dset(stage))
+    assert_frames_close(read_csv(ref / "eff_weights.csv"), coin.get_eff_wts())
+    assert_frames_close(read_csv(ref / "results.csv"), coin.get_results(), rtol=0, atol=1e-9)

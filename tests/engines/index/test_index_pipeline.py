@@ -7,17 +7,16 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
-from index_helpers import TINY_DATA, TINY_META
-
-from learningcity.engines.index import (
+from compindex import (
     IndexInputError,
     parse_data,
     parse_meta,
     parse_spec,
     run_pipeline,
 )
-from learningcity.engines.index.results import results_table
-from learningcity.engines.index.weights import effective_weights
+from compindex.results import results_table
+from compindex.weights import effective_weights
+from index_helpers import TINY_DATA, TINY_META
 
 
 def frame(text: str) -> pd.DataFrame:
@@ -152,7 +151,7 @@ def test_disable_and_none_options() -> None:
 
 
 def test_parameter_shorthands() -> None:
-    from learningcity.engines.index.normalise import make_norm_spec
+    from compindex.normalise import make_norm_spec
 
     assert make_norm_spec("n_dist2ref", [3]).f_n_para == {"iref": 3}
     assert make_norm_spec("n_goalposts", [0, 10, 1]).f_n_para == {"gposts": [0, 10, 1]}

@@ -7,10 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from index_helpers import TINY_DATA, TINY_SPEC, write_tiny
-
-from learningcity.engines.index import load_inputs, load_spec, parse_spec, run_panel
-from learningcity.engines.index.sensitivity import (
+from compindex import load_inputs, load_spec, parse_spec, run_panel
+from compindex.sensitivity import (
     SensitivityConfig,
     _combo_spec,
     analysed_time,
@@ -20,6 +18,7 @@ from learningcity.engines.index.sensitivity import (
     saltelli_design,
     sobol_indices,
 )
+from index_helpers import TINY_DATA, TINY_SPEC, write_tiny
 
 
 @pytest.fixture()
@@ -61,8 +60,8 @@ def test_sobol_estimators_on_additive_function() -> None:
 
 
 def test_batched_index_matches_pipeline_aggregation(tiny: tuple) -> None:  # type: ignore[type-arg]
-    from learningcity.engines.index import run_pipeline
-    from learningcity.engines.index.sensitivity import _level_plan
+    from compindex import run_pipeline
+    from compindex.sensitivity import _level_plan
 
     meta, units, spec = tiny
     res = run_pipeline(meta, units, spec)
@@ -78,7 +77,7 @@ def test_batched_index_matches_pipeline_aggregation(tiny: tuple) -> None:  # typ
 
 
 def test_config_validation() -> None:
-    from learningcity.engines.index import IndexInputError
+    from compindex import IndexInputError
 
     with pytest.raises(IndexInputError, match="a_copeland"):
         SensitivityConfig.from_mapping({"aggregation": ["a_copeland"]})
@@ -202,7 +201,7 @@ def test_nominal_pipeline_is_among_the_sampled_builds(tmp_path: Path) -> None:
     spec = load_spec(s)
     res = run_sensitivity(meta, units, spec, n=64, seed=3)
     nominal = res.ranks.set_index("uCode")["Nominal"]
-    from learningcity.engines.index import run_pipeline
+    from compindex import run_pipeline
 
     built = run_pipeline(meta, units, spec).aggregated
     assert built is not None

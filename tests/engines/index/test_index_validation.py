@@ -7,15 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from index_helpers import TINY_DATA, TINY_META, TINY_SPEC, write_tiny
-
-from learningcity.engines.index import (
+from compindex import (
     IndexInputError,
     build_index,
     parse_data,
     parse_meta,
     parse_spec,
 )
+from index_helpers import TINY_DATA, TINY_META, TINY_SPEC, write_tiny
 
 
 def meta_frame(text: str) -> pd.DataFrame:

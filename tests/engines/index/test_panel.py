@@ -9,9 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from index_helpers import TINY_DATA, TINY_META, TINY_SPEC, write_tiny
-
-from learningcity.engines.index import (
+from compindex import (
     IndexInputError,
     PanelResult,
     build_index,
@@ -21,7 +19,8 @@ from learningcity.engines.index import (
     run_panel,
     run_pipeline,
 )
-from learningcity.engines.index.cli import main
+from compindex.cli import main
+from index_helpers import TINY_DATA, TINY_META, TINY_SPEC, write_tiny
 
 # Two indicators (i2 negative) under one index; hand-computed below.
 HAND_META = """Level,iCode,iName,Direction,Weight,Type,Parent

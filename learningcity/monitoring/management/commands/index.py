@@ -1,7 +1,7 @@
 """``learningcity index build|sensitivity ...``: the index engine on files.
 
 Every argument after the word ``index`` goes to the engine's own command line
-(``learningcity.engines.index.cli.main``) untouched, so ``--data``, ``--help`` and the
+(``compindex.cli.main``) untouched, so ``--data``, ``--help`` and the
 rest mean what the engine says they mean, and its exit status is the process's.
 """
 
@@ -9,9 +9,8 @@ import argparse
 import sys
 from typing import Any, NoReturn
 
+from compindex import cli
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-
-from learningcity.engines.index import cli
 
 
 class Command(BaseCommand):

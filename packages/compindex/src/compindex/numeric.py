@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -75,11 +77,41 @@ def kurt(x: FloatArray) -> float:
 
 
 def skew_kurt(x: FloatArray) -> tuple[float, float]:
-    """``(skew(x), kurt(x))`` computed from one centring of the data (same values)."""
+    """``(skew(x), kurt(x))`` computed from one centring of the data (same values).
+
+    Inside :func:`remembered_skew_kurt` the result for the same values is computed once
+    (the uncertainty analysis treats the same columns with several ``winmax``)."""
+    memo = _SKEW_KURT_MEMO.get()
+    if memo is None:
+        return _skew_kurt(x)
+    key = x.tobytes()
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _skew_kurt(x)
+    return found
+
+
+def _skew_kurt(x: FloatArray) -> tuple[float, float]:
     c = _centred(x, 3)
     if c is None:
         return float("nan"), float("nan")
     return _skew_of(*c), (_kurt_of(*c) if c[0] >= 4 else float("nan"))
+
+
+_SKEW_KURT_MEMO: ContextVar[dict[bytes, tuple[float, float]] | None] = ContextVar(
+    "skew_kurt_memo", default=None
+)
+
+
+@contextmanager
+def remembered_skew_kurt() -> Iterator[None]:
+    """Within the block, :func:`skew_kurt` of the same float64 values (byte for byte)
+    is computed once: same results, fewer passes over the data."""
+    token = _SKEW_KURT_MEMO.set({})
+    try:
+        yield
+    finally:
+        _SKEW_KURT_MEMO.reset(token)
 
 
 def rank_min(x: FloatArray) -> FloatArray:

@@ -13,13 +13,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .data import Dataset
 from .errors import IndexInputError, Problem
 from .meta import IndexMeta
+from .table import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 WeightMap = dict[str, float]
 
@@ -86,6 +90,11 @@ def effective_weights(meta: IndexMeta, weights: Mapping[str, float] | None = Non
 
     Rows follow COINr's internal iMeta order (by Level, then Parent).
     """
+    return effective_weights_table(meta, weights).to_frame()
+
+
+def effective_weights_table(meta: IndexMeta, weights: Mapping[str, float] | None = None) -> Table:
+    """:func:`effective_weights` as a plain :class:`~compindex.table.Table`."""
     w = dict(meta_weights(meta))
     if weights:
         w.update(weights)
@@ -99,7 +108,7 @@ def effective_weights(meta: IndexMeta, weights: Mapping[str, float] | None = Non
         key = None if r.level == meta.max_level else r.parent
         local = w[r.code] / group_sum[key]
         eff[r.code] = local if key is None else local * eff[key]
-    return pd.DataFrame(
+    return Table(
         {
             "iCode": [r.code for r in rows],
             "Level": [r.level for r in rows],

@@ -1,12 +1,17 @@
-"""Command-line interface: ``index build`` and ``index sensitivity``.
+"""Command-line interface: ``compindex build`` and ``compindex sensitivity``.
 
-``main(argv)`` takes the arguments after the word ``index`` (e.g.
+``main(argv)`` takes the arguments after the command's name (e.g.
 ``["build", "--data", "iData.csv", ...]``) so it can be wired into a Django management
-command or any other entry point. Input problems are printed to stderr, one per line,
-and give exit status 2; success gives 0. ``build`` on panel data with a spec
-``"split_to"`` builds every selected time point and writes the CSVs with a ``Time``
-column; ``sensitivity`` on such a spec builds every alternative as a panel too and
-analyses the latest time point.
+command (``learningcity index``, whose usage line says ``index``) or any other entry
+point; :func:`run` is the ``compindex`` console script. Input problems are printed to
+stderr, one per line, and give exit status 2; success gives 0. ``build`` on panel data
+with a spec ``"split_to"`` builds every selected time point and writes the CSVs with a
+``Time`` column; ``sensitivity`` on such a spec builds every alternative as a panel too
+and analyses the latest time point.
+
+Only argparse is imported up front: NumPy, pandas and SciPy load inside the step that
+needs them (``--help`` needs none of them; ``build`` reads and writes CSV without
+pandas and needs no SciPy).
 """
 
 from __future__ import annotations
@@ -21,9 +26,9 @@ from typing import TextIO
 from .errors import IndexInputError
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="index", description="Build composite indicators (COINr-compatible)."
+        prog=prog, description="Build composite indicators (COINr-compatible)."
     )
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_text in (
@@ -61,11 +66,12 @@ def progress_bar(stream: TextIO) -> Callable[[int, int], None]:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .audit import audit, audit_panel, write_audit
     from .io import build_index
     from .panel import PanelResult
 
     result = build_index(args.data, args.meta, args.spec, args.out)
+    if args.audit:  # pandas comes in with the audit only
+        from .audit import audit, audit_panel, write_audit
     if isinstance(result, PanelResult):
         if args.audit:
             write_audit(audit_panel(result), Path(args.out))
@@ -95,10 +101,11 @@ def _sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point; returns the process exit status."""
+def main(argv: list[str] | None = None, prog: str = "index") -> int:
+    """Entry point; returns the process exit status. ``prog`` names the command in
+    usage lines (``index`` under ``learningcity``, ``compindex`` on its own)."""
     try:
-        args = _parser().parse_args(argv)
+        args = _parser(prog).parse_args(argv)
     except SystemExit as exc:  # argparse already printed the usage error
         return int(exc.code) if isinstance(exc.code, int) else 2
     try:
@@ -115,5 +122,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def run() -> None:
+    """The ``compindex`` console script."""
+    raise SystemExit(main(sys.argv[1:], prog="compindex"))
+
+
 if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+    run()

@@ -29,12 +29,12 @@ purse, with the Time value of every row.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .data import Dataset, UnitData, split_times
 from .errors import IndexInputError, Problem
@@ -50,6 +50,9 @@ from .pipeline import (
     start_state,
 )
 from .spec import PipelineSpec, Step
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,8 @@ class PanelResult:
             if frame is None:
                 return None
             frames.append(with_time(frame, t))
+        import pandas as pd
+
         return pd.concat(frames, ignore_index=True)
 
 
@@ -138,20 +143,32 @@ def run_panel(
 
     If ``timings`` is given, the seconds spent in each stage (all time points) are stored.
     """
+    states = start_panel(meta, units, spec)
+    run_panel_steps(states, spec.steps, timings)
+    return PanelResult(meta, spec, {t: s.result for t, s in states.items()})
+
+
+def start_panel(meta: IndexMeta, units: UnitData, spec: PipelineSpec) -> dict[float, CoinState]:
+    """The ``Raw`` state of every time point :func:`run_panel` builds."""
     times = split_times(units, spec.split_to or "all")
     if units.times is None or not times:
         raise IndexInputError(
             [Problem("iData", "a panel build needs a Time column (one row per unit and time)")]
         )
-    states = {t: start_state(meta, units.select_rows(units.times == t), spec) for t in times}
-    for step in spec.steps:
+    return {t: start_state(meta, units.select_rows(units.times == t), spec) for t in times}
+
+
+def run_panel_steps(
+    states: dict[float, CoinState], steps: Sequence[Step], timings: dict[str, float] | None = None
+) -> None:
+    """Run ``steps`` in order on every time point (pooling where a step pools)."""
+    for step in steps:
         start = time.perf_counter()
         _run_step(states, step)
         for state in states.values():
             state.record(step)
         if timings is not None:
             timings[step.stage] = time.perf_counter() - start
-    return PanelResult(meta, spec, {t: s.result for t, s in states.items()})
 
 
 def _run_step(states: dict[float, CoinState], step: Step) -> None:

@@ -12,13 +12,18 @@ rounded to ``nround`` decimals. ``use = "ranks"`` replaces every score by its ra
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
-import pandas as pd
 
 from .data import Dataset
 from .errors import IndexInputError, Problem
 from .meta import IndexMeta
 from .numeric import rank_desc
+from .table import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TAB_TYPES = ("Summ", "Aggs", "Full")
 USES = ("scores", "ranks")
@@ -44,6 +49,19 @@ def results_table(
     use: str = "scores",
 ) -> pd.DataFrame:
     """Build a COINr-style results table from an aggregated data set."""
+    return results_columns(data, meta, tab_type, order_by, nround, use).to_frame()
+
+
+def results_columns(
+    data: Dataset,
+    meta: IndexMeta,
+    tab_type: str = "Aggs",
+    order_by: str | None = None,
+    nround: int | None = 2,
+    use: str = "scores",
+) -> Table:
+    """:func:`results_table` as a plain :class:`~compindex.table.Table` (no pandas):
+    rows by descending score (missing last, ties in unit order)."""
     if tab_type not in TAB_TYPES:
         raise IndexInputError(
             [Problem("results", f"tab_type '{tab_type}' unknown; use {', '.join(TAB_TYPES)}")]
@@ -56,24 +74,34 @@ def results_table(
             [Problem("results", f"'{sortcode}' is not in the data set (was it aggregated?)")]
         )
     score = data.column(sortcode)
-    frame = data.to_frame()
-    frame["Rank"] = rank_desc(score)
     if tab_type == "Summ":
         cols = ["uCode", sortcode, "Rank"]
     else:
         cols = ["uCode", "Rank", *_results_codes(meta)]
         if tab_type == "Full":
             cols += [chain[0] for chain in meta.lineage()]
-    table = frame[cols]
     order = np.argsort(np.where(np.isnan(score), np.inf, -score), kind="stable")
-    table = table.iloc[order].reset_index(drop=True)
-    value_cols = [c for c in table.columns if c not in ("uCode", "Rank")]
+    out: dict[str, Any] = {}
+    for c in cols:
+        if c == "uCode":
+            out[c] = [data.ucodes[i] for i in order]
+        elif c == "Rank":
+            out[c] = rank_desc(score)[order]
+        else:
+            out[c] = data.column(c)[order]
+    value_cols = [c for c in cols if c not in ("uCode", "Rank")]
     if use == "ranks":
         for c in value_cols:
-            table[c] = rank_desc(table[c].to_numpy(dtype=np.float64))
-        table = table.drop(columns="Rank")
+            out[c] = rank_desc(np.asarray(out[c], dtype=np.float64))
+        del out["Rank"]
     elif nround is not None:
         for c in value_cols:
-            table[c] = round_values(table[c].to_numpy(dtype=np.float64), nround)
-    table = table.astype({"Rank": "Int64"}) if "Rank" in table.columns else table
-    return table
+            out[c] = round_values(np.asarray(out[c], dtype=np.float64), nround)
+
+    def frame() -> pd.DataFrame:
+        import pandas as pd
+
+        table = pd.DataFrame(out)
+        return table.astype({"Rank": "Int64"}) if "Rank" in table.columns else table
+
+    return Table(out, frame)

@@ -46,21 +46,22 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from scipy.stats import qmc, rankdata
 
-from .data import UnitData, split_times
+from .data import Dataset, UnitData, split_times
 from .errors import IndexInputError, Problem
 from .impute import COLUMN_METHODS
 from .meta import IndexMeta
 from .normalise import make_norm_spec
-from .numeric import FloatArray
-from .panel import run_panel
+from .numeric import BoolArray, FloatArray, remembered_skew_kurt
+from .panel import run_panel, run_panel_steps, start_panel
 from .params import mapping, number, refuse, text, whole_number
-from .pipeline import PipelineResult, run_pipeline
+from .pipeline import CoinState, PipelineResult, fork_state, run_pipeline, run_steps, start_pipeline
 from .spec import PipelineSpec, Step
 from .weights import meta_weights
 
@@ -191,6 +192,8 @@ def _nominal_choices(spec: PipelineSpec) -> NominalChoices:
 
 
 MAX_WEIGHT_SETS = 100_000
+# Runs evaluated together: (RUN_BLOCK, units) float arrays of about 1 MB for 1,000 units.
+RUN_BLOCK = 128
 MAX_BOOTSTRAP = 2_000
 
 
@@ -265,7 +268,7 @@ class SensitivityResult:
     n_base: int
     n_runs: int
     outputs: FloatArray = field(repr=False)
-    unit_ranks: FloatArray = field(repr=False)
+    unit_ranks: NDArray[Any] = field(repr=False)  # units x runs; int64 unless NaN
 
 
 def _choice(u: FloatArray, n_options: int) -> np.ndarray:
@@ -418,17 +421,14 @@ def _level_plan(meta: IndexMeta) -> list[list[tuple[str, list[str]]]]:
     ]
 
 
-def _batched_mean(values: FloatArray, w: FloatArray, f_ag: str, p: float) -> FloatArray:
-    """Aggregate children ``values`` (n, R, k) with run weights ``w`` (R, k) -> (n, R)."""
-    ok = ~np.isnan(values)
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        if f_ag == "a_genmean":
-            return np.asarray((np.einsum("nrk,rk->nr", values**p, w) / w.sum(axis=1)) ** (1 / p))
-        den = np.einsum("nrk,rk->nr", ok.astype(np.float64), w)
-        if f_ag == "a_amean":
-            t = np.where(ok, values, 0.0)
-            return np.asarray(np.einsum("nrk,rk->nr", t, w) / den)
-        if np.any(values[ok] <= 0) if f_ag == "a_gmean" else np.any(values[ok] == 0):
+def _positive_check(kids: Sequence[FloatArray], f_ag: str) -> None:
+    """Refuse what a geometric or harmonic mean cannot take (as the pipeline does)."""
+    if f_ag not in ("a_gmean", "a_hmean"):
+        return
+    for v in kids:
+        with np.errstate(invalid="ignore"):
+            bad = v <= 0 if f_ag == "a_gmean" else v == 0
+        if bad.any():
             raise IndexInputError(
                 [
                     Problem(
@@ -438,11 +438,83 @@ def _batched_mean(values: FloatArray, w: FloatArray, f_ag: str, p: float) -> Flo
                     )
                 ]
             )
+
+
+def _transformed(v: FloatArray, f_ag: str) -> tuple[FloatArray, BoolArray | None]:
+    """``v`` on the scale where ``f_ag`` is a weighted arithmetic mean (x, log x, 1/x),
+    missing values as 0; with the mask of present values, or None when none is missing."""
+    missing = np.isnan(v)
+    with np.errstate(divide="ignore"):
         if f_ag == "a_gmean":
-            t = np.where(ok, np.log(np.where(ok, values, 1.0)), 0.0)
-            return np.asarray(np.exp(np.einsum("nrk,rk->nr", t, w) / den))
-        t = np.where(ok, 1.0 / np.where(ok, values, 1.0), 0.0)
-        return np.asarray(den / np.einsum("nrk,rk->nr", t, w))
+            t = np.log(np.where(missing, 1.0, v))
+        elif f_ag == "a_hmean":
+            t = 1.0 / np.where(missing, 1.0, v)
+        else:
+            t = v
+    if not missing.any():
+        return t, None
+    return np.where(missing, 0.0, t), ~missing
+
+
+def _weighted_sum(terms: Sequence[FloatArray], w: FloatArray) -> FloatArray:
+    """``sum_k w[:, k] * terms[k]`` -> (R, n); a term is (n,) (same for every run) or
+    (R, n). Sums in child order, one child at a time (no (n, R, k) temporary)."""
+    if all(t.ndim == 1 for t in terms):
+        # Indicators (the same for every run): one matrix product.
+        return np.asarray(w @ np.stack(terms))
+    total = w[:, 0, None] * terms[0]
+    scratch = np.empty_like(total)
+    for k in range(1, len(terms)):
+        np.multiply(w[:, k, None], terms[k], out=scratch)
+        total += scratch
+    return total
+
+
+def _runs_mean(kids: Sequence[FloatArray], w: FloatArray, f_ag: str, p: float) -> FloatArray:
+    """Aggregate children (each (n,) or (R, n)) with run weights ``w`` (R, k) -> (R, n).
+
+    Missing children are dropped and the weights renormalised per unit, as in the
+    pipeline; ``a_genmean`` propagates missing values, as in the pipeline."""
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if f_ag == "a_genmean":
+            powered = [v**p for v in kids]
+            return np.asarray((_weighted_sum(powered, w) / w.sum(axis=1)[:, None]) ** (1 / p))
+        _positive_check(kids, f_ag)
+        pairs = [_transformed(v, f_ag) for v in kids]
+        num = _weighted_sum([t for t, _ in pairs], w)
+        if all(ok is None for _, ok in pairs):
+            den = w.sum(axis=1)[:, None]
+        else:
+            present = [np.ones(t.shape) if ok is None else ok.astype(np.float64) for t, ok in pairs]
+            den = _weighted_sum(present, w)
+        if f_ag == "a_amean":
+            return np.asarray(num / den)
+        if f_ag == "a_gmean":
+            return np.asarray(np.exp(num / den))
+        return np.asarray(den / num)
+
+
+def runs_index(
+    x: FloatArray,
+    codes: Sequence[str],
+    meta: IndexMeta,
+    plan: list[list[tuple[str, list[str]]]],
+    weights: FloatArray,
+    weight_codes: Sequence[str],
+    f_ag: str,
+    p: float,
+) -> FloatArray:
+    """Index scores (R, n) for R weight vectors at once: ``weights`` (R, len(weight_codes))
+    holds each run's weight of every code. Indicator columns stay one vector for all
+    runs until the first aggregation."""
+    where = {c: j for j, c in enumerate(weight_codes)}
+    cols: dict[str, FloatArray] = {c: x[:, j] for j, c in enumerate(codes)}
+    for level in plan:
+        for parent, kids in level:
+            w = weights[:, [where[k] for k in kids]]
+            cols[parent] = _runs_mean([cols[k] for k in kids], w, f_ag, p)
+    top = cols[meta.top_code()]
+    return np.broadcast_to(top, (weights.shape[0], x.shape[0])) if top.ndim == 1 else top
 
 
 def batched_index(
@@ -455,16 +527,83 @@ def batched_index(
     p: float,
 ) -> FloatArray:
     """Index scores (n, R) for R weight vectors at once; ``weights[code]`` has shape (R,)."""
-    n_runs = next(iter(weights.values())).size
-    cols: dict[str, FloatArray] = {
-        c: np.broadcast_to(x[:, j][:, None], (x.shape[0], n_runs)) for j, c in enumerate(codes)
-    }
-    for level in plan:
-        for parent, kids in level:
-            vals = np.stack([cols[k] for k in kids], axis=-1)
-            w = np.stack([weights[k] for k in kids], axis=-1)
-            cols[parent] = _batched_mean(vals, w, f_ag, p)
-    return cols[meta.top_code()]
+    wcodes = list(weights)
+    matrix = np.stack([np.asarray(weights[c], dtype=np.float64) for c in wcodes], axis=1)
+    return runs_index(x, codes, meta, plan, matrix, wcodes, f_ag, p).T
+
+
+def rank_runs(scores: FloatArray) -> FloatArray:
+    """Ranks of every row of ``scores`` (R, n), highest first, ties at their lowest
+    rank, missing scores unranked (NaN): ``scipy.stats.rankdata(-s, method="min",
+    nan_policy="omit")`` row by row, with one sort of the whole block."""
+    runs, n = scores.shape
+    neg = -scores
+    order = np.argsort(neg, axis=1)
+    flat = order + np.arange(runs)[:, None] * n
+    ordered = neg.ravel()[flat]
+    starts = np.empty((runs, n), dtype=bool)
+    starts[:, 0] = True
+    np.not_equal(ordered[:, 1:], ordered[:, :-1], out=starts[:, 1:])
+    positions = np.arange(1.0, n + 1.0)
+    if starts.all():  # no ties: the rank is the position in the sorted row
+        sorted_ranks = np.broadcast_to(positions, (runs, n))
+    else:  # a tie takes the position of its first member
+        first = np.where(starts, np.arange(n), 0)
+        np.maximum.accumulate(first, axis=1, out=first)
+        sorted_ranks = first + 1.0
+    ranks = np.empty((runs, n))
+    ranks.ravel()[flat.ravel()] = sorted_ranks.ravel()
+    ranks[np.isnan(scores)] = np.nan
+    return ranks
+
+
+def _aligned(normed: Dataset, ucodes: Sequence[str]) -> FloatArray:
+    """Rows of ``normed`` in the order of ``ucodes`` (NaN for units it screened out)."""
+    pos = {u: r for r, u in enumerate(normed.ucodes)}
+    rows = np.array([pos.get(u, -1) for u in ucodes], dtype=np.intp)
+    return np.where(rows[:, None] >= 0, normed.values[np.maximum(rows, 0)], np.nan)
+
+
+def _mean_shift(ranks: FloatArray, nominal: NDArray[Any]) -> FloatArray:
+    """Each run's mean absolute rank change against the nominal ranks (ranks are
+    whole numbers, so any summation order gives the same value)."""
+    gap = np.abs(ranks - nominal)
+    return np.asarray(np.nanmean(gap, axis=1) if np.isnan(gap).any() else gap.mean(axis=1))
+
+
+class _PrefixBuilds:
+    """Builds of the analysis' pipelines sharing what they share: the steps before
+    normalise (denominate, impute, screen, treat) depend only on the imputation and
+    winsorisation choices, so each such prefix is built once and every normalisation
+    runs on it. Same steps, same order, same code as :func:`run_pipeline` (or
+    :func:`run_panel` when ``time`` is one time point of a panel build)."""
+
+    def __init__(self, meta: IndexMeta, units: UnitData, time: float | None) -> None:
+        self.meta, self.units, self.time = meta, units, time
+        self.cache: dict[str, dict[float | None, CoinState]] = {}
+
+    def build(self, spec: PipelineSpec) -> PipelineResult:
+        cut = next(i for i, step in enumerate(spec.steps) if step.kind == "normalise")
+        key = repr([(s.kind, sorted(s.params.items())) for s in spec.steps[:cut]])
+        states = self.cache.get(key)
+        if states is None:
+            states = self._start(spec)
+            self._run(states, spec.steps[:cut])
+            self.cache[key] = states
+        forks = {t: fork_state(state, spec) for t, state in states.items()}
+        self._run(forks, spec.steps[cut:])
+        return forks[self.time].result
+
+    def _start(self, spec: PipelineSpec) -> dict[float | None, CoinState]:
+        if self.time is None:
+            return {None: start_pipeline(self.meta, self.units, spec)}
+        return {t: s for t, s in start_panel(self.meta, self.units, spec).items()}
+
+    def _run(self, states: dict[float | None, CoinState], steps: Sequence[Step]) -> None:
+        if self.time is None:
+            run_steps(states[None], steps)
+        else:
+            run_panel_steps(cast("dict[float, CoinState]", states), steps)
 
 
 def run_sensitivity(
@@ -498,8 +637,10 @@ def run_sensitivity(
         "imputation": _choice(design[:, 3], len(cfg.imputation)),
         "winsorisation": _choice(design[:, 4], len(cfg.winmax)),
     }
-    scores = np.full((len(ucodes), n_runs), np.nan)
+    run_ranks = np.full((n_runs, len(ucodes)), np.nan)
+    shift = np.full(n_runs, np.nan)
     plan = _level_plan(meta)
+    builds = _PrefixBuilds(meta, units, time)
     done = 0
     combos = sorted(
         {
@@ -509,34 +650,36 @@ def run_sensitivity(
             )
         }
     )
-    for i_imp, i_win, i_norm in combos:
-        runs = np.flatnonzero(
-            (choice["imputation"] == i_imp)
-            & (choice["winsorisation"] == i_win)
-            & (choice["normalisation"] == i_norm)
-        )
-        sub = _build(
-            meta,
-            units,
-            _combo_spec(spec, cfg.imputation[i_imp], cfg.winmax[i_win], cfg.normalisation[i_norm]),
-            time,
-        )
-        normed = sub.last
-        pos = {u: r for r, u in enumerate(normed.ucodes)}
-        rows = [pos.get(u, -1) for u in ucodes]
-        x = np.where(np.array(rows)[:, None] >= 0, normed.values[np.maximum(rows, 0)], np.nan)
-        for i_ag, f_ag in enumerate(cfg.aggregation):
-            rr = runs[choice["aggregation"][runs] == i_ag]
-            if rr.size == 0:
-                continue
-            wsel = wsets[choice["weights"][rr]]
-            weights = {c: wsel[:, j] for j, c in enumerate(wcodes)}
-            scores[:, rr] = batched_index(x, normed.codes, meta, plan, weights, f_ag, cfg.genmean_p)
-            done += rr.size
-            if progress is not None:
-                progress(done, n_runs)
-    ranks = rankdata(-scores, method="min", axis=0, nan_policy="omit")
-    shift = np.nanmean(np.abs(ranks - nominal_rank[:, None]), axis=0)
+    # Treating the same columns for several winmax repeats skewness checks.
+    with remembered_skew_kurt():
+        for i_imp, i_win, i_norm in combos:
+            runs = np.flatnonzero(
+                (choice["imputation"] == i_imp)
+                & (choice["winsorisation"] == i_win)
+                & (choice["normalisation"] == i_norm)
+            )
+            combo = _combo_spec(
+                spec, cfg.imputation[i_imp], cfg.winmax[i_win], cfg.normalisation[i_norm]
+            )
+            normed = builds.build(combo).last
+            x, codes = _aligned(normed, ucodes), normed.codes
+            for i_ag, f_ag in enumerate(cfg.aggregation):
+                rr = runs[choice["aggregation"][runs] == i_ag]
+                if rr.size == 0:
+                    continue
+                # Blocks of runs small enough to stay in the CPU cache through every
+                # level and the ranking.
+                for block in np.array_split(rr, -(-rr.size // RUN_BLOCK)):
+                    wsel = wsets[choice["weights"][block]]
+                    scores = runs_index(x, codes, meta, plan, wsel, wcodes, f_ag, cfg.genmean_p)
+                    run_ranks[block] = rank_runs(scores)
+                    shift[block] = _mean_shift(run_ranks[block], nominal_rank)
+                done += rr.size
+                if progress is not None:
+                    progress(done, n_runs)
+    # Units x runs; whole-number ranks as integers when every run ranked every unit, as
+    # scipy.stats.rankdata gives them (and gave them here before).
+    ranks = run_ranks.T if np.isnan(run_ranks).any() else run_ranks.astype(np.int64).T
     f_a, f_b = shift[:n], shift[n : 2 * n]
     f_ab = shift[2 * n :].reshape(k, n)
     s, st = sobol_indices(f_a, f_b, f_ab)
@@ -566,17 +709,27 @@ def run_sensitivity(
     return SensitivityResult(indices, rank_table, n, n_runs, shift, ranks)
 
 
-def _rank_summary(ranks: FloatArray, nominal: FloatArray) -> dict[str, FloatArray]:
+def _rank_summary(ranks: NDArray[Any], nominal: FloatArray) -> dict[str, FloatArray]:
     """Each unit's median rank, 5 and 95 % quantiles and mean absolute shift from its
     nominal rank over the runs (``ranks``: units x runs). A unit that no run ranked
     (no score at all), or with no nominal rank for the shift, gets NaN explicitly
     rather than numpy's empty-slice warnings."""
     size = ranks.shape[0]
     summary = {name: np.full(size, np.nan) for name in ("Median", "Q5", "Q95", "MeanAbsShift")}
-    ranked = ~np.isnan(ranks).all(axis=1)
-    summary["Median"][ranked] = np.nanmedian(ranks[ranked], axis=1)
-    summary["Q5"][ranked] = np.nanquantile(ranks[ranked], 0.05, axis=1)
-    summary["Q95"][ranked] = np.nanquantile(ranks[ranked], 0.95, axis=1)
+    missing = np.isnan(ranks)
+    ranked = ~missing.all(axis=1)
+    # Units ranked in every run take numpy's plain (vectorised) median and quantiles,
+    # the others the NaN-aware ones (a loop over units): the same values either way.
+    full = ~missing.any(axis=1)
+    part = ranked & ~full
+    if full.any():
+        block = np.ascontiguousarray(ranks[full])
+        summary["Median"][full] = np.median(block, axis=1)
+        summary["Q5"][full], summary["Q95"][full] = np.quantile(block, [0.05, 0.95], axis=1)
+    if part.any():
+        summary["Median"][part] = np.nanmedian(ranks[part], axis=1)
+        summary["Q5"][part] = np.nanquantile(ranks[part], 0.05, axis=1)
+        summary["Q95"][part] = np.nanquantile(ranks[part], 0.95, axis=1)
     shifted = ranked & ~np.isnan(nominal)
     summary["MeanAbsShift"][shifted] = np.nanmean(
         np.abs(ranks[shifted] - nominal[shifted, None]), axis=1
@@ -606,7 +759,9 @@ __all__ = [
     "analysed_time",
     "batched_index",
     "expected_runs",
+    "rank_runs",
     "run_sensitivity",
+    "runs_index",
     "saltelli_design",
     "sobol_indices",
     "write_sensitivity",

@@ -13,23 +13,29 @@ stage, ``results.csv``, ``screen_details.csv``), first in the others
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
-from .data import Dataset, UnitData, parse_data, read_data_csv, split_times
+from .data import Dataset, UnitData, parse_data, split_times
 from .errors import IndexInputError, Problem
-from .meta import IndexMeta, parse_meta, read_meta_csv
+from .meta import IndexMeta, parse_meta
+from .numeric import FloatArray
 from .panel import PanelDataset, PanelResult, run_panel
 from .pipeline import PipelineResult, run_pipeline
 from .spec import PipelineSpec, load_spec
+from .table import Table, read_text_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def format_cell(value: object) -> str:
     """Format one cell like R's ``write.csv`` (full precision numbers)."""
-    if value is None or value is pd.NA:
+    if value is None or _is_pandas_na(value):
         return "NA"
     if isinstance(value, bool | np.bool_):
         return "TRUE" if value else "FALSE"
@@ -47,6 +53,12 @@ def format_cell(value: object) -> str:
     return '"' + str(value).replace('"', '""') + '"'
 
 
+def _is_pandas_na(value: object) -> bool:
+    # pandas' NA can only reach here if pandas was imported: no import just to check.
+    pd = sys.modules.get("pandas")
+    return pd is not None and value is pd.NA
+
+
 def write_table(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     """Write a CSV with a quoted header and R-style cells."""
     with path.open("w", encoding="utf-8", newline="") as fh:
@@ -55,27 +67,75 @@ def write_table(path: Path, header: Sequence[str], rows: Iterable[Sequence[objec
             fh.write(",".join(format_cell(v) for v in row) + "\n")
 
 
-def write_frame(path: Path, frame: pd.DataFrame) -> None:
-    """Write a pandas frame in R ``write.csv(row.names = FALSE)`` style."""
+class ColumnText:
+    """R-style text of float columns, each distinct column formatted once.
+
+    Python's ``repr`` of a whole column formats every float in C; only whole numbers
+    (written without ".0"), NaN and infinities go through :func:`format_cell`. Stages
+    share most of their columns (an indicator nobody treats is the same in Screened
+    and Treated, the normalised columns reappear in Aggregated), so a column met
+    again, byte for byte, is not formatted again."""
+
+    def __init__(self) -> None:
+        self._memo: dict[bytes, list[str]] = {}
+
+    def __call__(self, values: FloatArray) -> list[str]:
+        key = values.tobytes()
+        cells = self._memo.get(key)
+        if cells is None:
+            cells = self._memo[key] = self._format(values)
+        return cells
+
+    @staticmethod
+    def _format(values: FloatArray) -> list[str]:
+        cells = repr(values.tolist())[1:-1].split(", ") if values.size else []
+        with np.errstate(invalid="ignore"):
+            whole = (np.floor(values) == values) & (np.abs(values) < 1e15)
+        for j in np.flatnonzero(whole | ~np.isfinite(values)).tolist():
+            cells[j] = format_cell(float(values[j]))
+        return cells
+
+
+def write_frame(path: Path, frame: pd.DataFrame | Table) -> None:
+    """Write a pandas frame (or a :class:`~compindex.table.Table`) in R
+    ``write.csv(row.names = FALSE)`` style."""
+    if isinstance(frame, Table):
+        write_table(path, frame.columns, frame.rows())
+        return
     cols = [str(c) for c in frame.columns]
     records = frame.astype(object).itertuples(index=False, name=None)
     write_table(path, cols, records)
 
 
-def write_dataset(path: Path, data: Dataset) -> None:
-    """Write a data set as ``uCode`` plus one column per code."""
-    rows = ((u, *row) for u, row in zip(data.ucodes, data.values.tolist(), strict=True))
-    write_table(path, ["uCode", *data.codes], rows)
+def _write_numeric(
+    path: Path,
+    header: Sequence[str],
+    labels: list[str],
+    values: FloatArray,
+    text: ColumnText | None = None,
+) -> None:
+    text = text or ColumnText()
+    columns = [labels, *(text(values[:, j]) for j in range(values.shape[1]))]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(format_cell(h) for h in header) + "\n")
+        fh.writelines(",".join(cells) + "\n" for cells in zip(*columns, strict=True))
 
 
-def write_panel_dataset(path: Path, stage: PanelDataset) -> None:
+def write_dataset(path: Path, data: Dataset, text: ColumnText | None = None) -> None:
+    """Write a data set as ``uCode`` plus one column per code (``text``: a
+    :class:`ColumnText` shared by the stages written together)."""
+    labels = [format_cell(u) for u in data.ucodes]
+    _write_numeric(path, ["uCode", *data.codes], labels, data.values, text)
+
+
+def write_panel_dataset(path: Path, stage: PanelDataset, text: ColumnText | None = None) -> None:
     """Write a stacked data set as ``uCode``, ``Time`` plus one column per code."""
     data = stage.data
-    rows = (
-        (u, t, *row)
-        for u, t, row in zip(data.ucodes, stage.times.tolist(), data.values.tolist(), strict=True)
-    )
-    write_table(path, ["uCode", "Time", *data.codes], rows)
+    labels = [
+        f"{format_cell(u)},{format_cell(t)}"
+        for u, t in zip(data.ucodes, stage.times.tolist(), strict=True)
+    ]
+    _write_numeric(path, ["uCode", "Time", *data.codes], labels, data.values, text)
 
 
 def load_inputs(data_csv: str | Path, meta_csv: str | Path) -> tuple[IndexMeta, UnitData]:
@@ -83,8 +143,8 @@ def load_inputs(data_csv: str | Path, meta_csv: str | Path) -> tuple[IndexMeta, 
     for label, p in (("iData", data_csv), ("iMeta", meta_csv)):
         if not Path(p).is_file():
             raise IndexInputError([Problem(label, f"file not found: {p}")])
-    meta = parse_meta(read_meta_csv(str(meta_csv)))
-    units = parse_data(read_data_csv(str(data_csv)), meta)
+    meta = parse_meta(read_text_table(str(meta_csv)))
+    units = parse_data(read_text_table(str(data_csv)), meta)
     return meta, units
 
 
@@ -122,23 +182,25 @@ def run_index(meta: IndexMeta, units: UnitData, spec: PipelineSpec) -> PipelineR
 def write_outputs(result: PipelineResult, out: Path) -> None:
     """Write every output file of a pipeline run into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
+    text = ColumnText()
     for name, data in result.stages.items():
-        write_dataset(out / f"{name}.csv", data)
-    table = result.results()
+        write_dataset(out / f"{name}.csv", data, text)
+    table = result.results_table()
     if table is not None:
         write_frame(out / "results.csv", table)
-        write_frame(out / "eff_weights.csv", result.effective_weights())
+        write_frame(out / "eff_weights.csv", result.effective_weights_table())
     if result.treat is not None:
-        write_frame(out / "treat_details.csv", result.treat.details)
+        write_frame(out / "treat_details.csv", result.treat.detail_table)
     if result.screen is not None:
-        write_frame(out / "screen_details.csv", result.screen.summary)
+        write_frame(out / "screen_details.csv", result.screen.table)
 
 
 def write_panel_outputs(result: PanelResult, out: Path) -> None:
     """Write every output file of a panel build into ``out`` (with ``Time`` columns)."""
     out.mkdir(parents=True, exist_ok=True)
+    text = ColumnText()
     for name in result.stage_names():
-        write_panel_dataset(out / f"{name}.csv", result.stage(name))
+        write_panel_dataset(out / f"{name}.csv", result.stage(name), text)
     tables = {
         "results": result.results(),
         "eff_weights": result.effective_weights(),
@@ -152,6 +214,8 @@ def write_panel_outputs(result: PanelResult, out: Path) -> None:
 
 def read_reference(path: str | Path) -> pd.DataFrame:
     """Read a COINr reference CSV (``NA`` as missing)."""
+    import pandas as pd
+
     return pd.read_csv(path, na_values=["NA"], keep_default_na=False)
 
 

@@ -5,25 +5,24 @@ does (``Denominated``, ``Imputed``, ``Screened``, ``Treated``, ``Normalised``,
 ``Aggregated``); the starting data set is ``Raw``. The step functions themselves live
 in their own modules and work on numpy arrays; this module only translates the JSON
 parameters (COINr names) into calls, reading each one with its type checked
-(:mod:`~learningcity.engines.index.params`) so that a wrong type is refused with the
+(:mod:`~compindex.params`) so that a wrong type is refused with the
 step and the parameter named, never a bare ``ValueError``.
 
 Panel data (several ``Time`` values) is built here for one time point (``"Time"`` in
 the spec, default the latest), like one coin of a COINr purse; ``impute`` with
 ``f_i = "impute_panel"`` uses the whole panel (denominated if a ``denominate`` step came
 first) to fill that time point. To build every time point (a purse, with global
-normalisation) see :mod:`learningcity.engines.index.panel`.
+normalisation) see :mod:`compindex.panel`.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from .aggregate import AGG_PARAMETERS, AGGREGATORS, LevelSpec, aggregate_level
 from .data import Dataset, UnitData, split_times
@@ -33,11 +32,21 @@ from .impute import impute_columns, impute_panel, impute_rows
 from .meta import IndexMeta
 from .normalise import NormSpec, make_norm_spec, normalise, specs_from_meta
 from .params import flag, mapping, number, text, whole_number
-from .results import results_table
+from .results import results_columns
 from .screen import ScreenResult, screen_units
 from .spec import PipelineSpec, Step
+from .table import Table
 from .treat import TreatResult, TreatSpecs, treat
-from .weights import WeightMap, effective_weights, equal_weights, meta_weights, pca_weights
+from .weights import (
+    WeightMap,
+    effective_weights_table,
+    equal_weights,
+    meta_weights,
+    pca_weights,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -75,12 +84,17 @@ class PipelineResult:
 
     def results(self) -> pd.DataFrame | None:
         """COINr-style results table (``spec["results"]`` options; default ``Aggs``)."""
+        table = self.results_table()
+        return None if table is None else table.to_frame()
+
+    def results_table(self) -> Table | None:
+        """:meth:`results` as a plain :class:`~compindex.table.Table` (no pandas)."""
         agg = self.aggregated
         if agg is None:
             return None
         opts = self.spec.results
         nround = opts.get("nround", 2)  # checked by the spec parser: None or a whole number
-        return results_table(
+        return results_columns(
             agg,
             self.meta,
             tab_type=str(opts.get("tab_type", "Aggs")),
@@ -91,7 +105,11 @@ class PipelineResult:
 
     def effective_weights(self) -> pd.DataFrame:
         """COINr ``get_eff_wts()`` table for the weights used."""
-        return effective_weights(self.meta, self.weights or None)
+        return self.effective_weights_table().to_frame()
+
+    def effective_weights_table(self) -> Table:
+        """:meth:`effective_weights` as a plain :class:`~compindex.table.Table`."""
+        return effective_weights_table(self.meta, self.weights or None)
 
 
 @dataclass
@@ -128,16 +146,37 @@ def run_pipeline(
 
     If ``timings`` is given, the seconds spent in each stage are stored in it.
     """
+    state = start_pipeline(meta, units, spec)
+    run_steps(state, spec.steps, timings)
+    return state.result
+
+
+def start_pipeline(meta: IndexMeta, units: UnitData, spec: PipelineSpec) -> CoinState:
+    """The ``Raw`` state of :func:`run_pipeline`: the time point chosen and checked."""
     units, panel = _select_time(units, _chosen_time(units, spec))
     _check_no_pooling(panel, spec)
-    state = start_state(meta, units, spec, panel)
-    for step in spec.steps:
+    return start_state(meta, units, spec, panel)
+
+
+def run_steps(
+    state: CoinState, steps: Sequence[Step], timings: dict[str, float] | None = None
+) -> None:
+    """Run ``steps`` in order on ``state`` (each step reads the data set the one before
+    it wrote)."""
+    for step in steps:
         start = time.perf_counter()
         state.current = STEP_RUNNERS[step.kind](state, step)
         state.record(step)
         if timings is not None:
             timings[step.stage] = time.perf_counter() - start
-    return state.result
+
+
+def fork_state(state: CoinState, spec: PipelineSpec) -> CoinState:
+    """A copy of ``state`` whose further steps leave ``state`` as it is (steps replace
+    data sets, never change them in place), its result reporting ``spec``."""
+    res = state.result
+    result = replace(res, stages=dict(res.stages), spec=spec, level_weights=list(res.level_weights))
+    return replace(state, result=result)
 
 
 def _chosen_time(units: UnitData, spec: PipelineSpec) -> float | None:

@@ -5,11 +5,11 @@ COINr's method and parameter names. Optional top-level keys: ``"results"`` (COIN
 ``get_results`` options: ``tab_type``, ``order_by``, ``nround``, ``use``), ``"Time"``
 (which time point of panel data to build), ``"split_to"`` (COINr ``new_coin(split_to)``:
 ``"all"`` or a list of Time values; builds one index per time point, see
-:mod:`learningcity.engines.index.panel`) and ``"sensitivity"`` (see
-:mod:`learningcity.engines.index.sensitivity`).
+:mod:`compindex.panel`) and ``"sensitivity"`` (see
+:mod:`compindex.sensitivity`).
 
 Unknown steps, methods and parameters are refused with an
-:class:`~learningcity.engines.index.errors.IndexInputError` naming the step.
+:class:`~compindex.errors.IndexInputError` naming the step.
 """
 
 from __future__ import annotations

@@ -13,13 +13,18 @@ reporting each bad cell by row, column and unit code.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .errors import IndexInputError, Problem
 from .meta import IndexMeta, is_missing, parse_number
 from .numeric import FloatArray, r_sort_key
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .table import Table
 
 SPECIAL_COLUMNS = ("uCode", "uName", "Time")
 MAX_CELL_PROBLEMS = 20
@@ -52,6 +57,8 @@ class Dataset:
 
     def to_frame(self) -> pd.DataFrame:
         """As a pandas frame with a leading ``uCode`` column."""
+        import pandas as pd
+
         df = pd.DataFrame(self.values, columns=list(self.codes))
         df.insert(0, "uCode", list(self.ucodes))
         return df
@@ -95,10 +102,12 @@ class UnitData:
 
 def read_data_csv(path: str) -> pd.DataFrame:
     """Read an iData CSV keeping every cell as text (parsed by :func:`parse_data`)."""
+    import pandas as pd
+
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def parse_data(table: pd.DataFrame, meta: IndexMeta) -> UnitData:
+def parse_data(table: pd.DataFrame | Table, meta: IndexMeta) -> UnitData:
     """Validate ``iData`` against ``meta`` and build :class:`UnitData`.
 
     Raises :class:`IndexInputError` with every problem found.
@@ -129,7 +138,7 @@ def parse_data(table: pd.DataFrame, meta: IndexMeta) -> UnitData:
     return _build(table, meta, ucodes, parsed, order)
 
 
-def _check_columns(table: pd.DataFrame, meta: IndexMeta, problems: list[Problem]) -> None:
+def _check_columns(table: pd.DataFrame | Table, meta: IndexMeta, problems: list[Problem]) -> None:
     seen: set[str] = set()
     for col in table.columns:
         if col in seen:
@@ -170,7 +179,7 @@ def _check_columns(table: pd.DataFrame, meta: IndexMeta, problems: list[Problem]
 
 
 def _parse_numeric_column(
-    table: pd.DataFrame, col: str, ucodes: list[str], problems: list[Problem]
+    table: pd.DataFrame | Table, col: str, ucodes: list[str], problems: list[Problem]
 ) -> FloatArray:
     raw = table[col].tolist()
     out = np.full(len(raw), np.nan)
@@ -198,7 +207,7 @@ def _parse_numeric_column(
 
 
 def _check_panel_times(
-    table: pd.DataFrame, times: FloatArray, ucodes: list[str], problems: list[Problem]
+    table: pd.DataFrame | Table, times: FloatArray, ucodes: list[str], problems: list[Problem]
 ) -> None:
     """Panel data (several Time values) needs a finite Time on every row.
 
@@ -284,7 +293,7 @@ def _coinr_row_order(ucodes: list[str], times: FloatArray | None) -> list[int]:
 
 
 def _build(
-    table: pd.DataFrame,
+    table: pd.DataFrame | Table,
     meta: IndexMeta,
     ucodes: list[str],
     parsed: dict[str, FloatArray],

@@ -5,7 +5,7 @@ arrive with the wrong type: ``"winmax": "many"``, ``"dat_thresh": [0.5]``,
 ``"f1_para": 3``. Python's own conversions would fail with a bare ``ValueError`` or
 ``TypeError`` deep inside a step, or worse succeed silently (``float(True)`` is 1).
 Each reader here accepts exactly the JSON type the parameter needs and otherwise
-raises :class:`~learningcity.engines.index.errors.IndexInputError` naming the place
+raises :class:`~compindex.errors.IndexInputError` naming the place
 (``where``, e.g. ``"pipeline step 3 (treat)"``) and the parameter.
 """
 

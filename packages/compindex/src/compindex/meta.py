@@ -4,7 +4,7 @@ The metadata table describes every column of the unit data and the aggregation
 hierarchy. :func:`parse_meta` validates it the way COINr's ``check_iMeta()`` does
 (and a little more: cycles, orphan parents and childless aggregates are reported
 explicitly), collecting every problem before raising a single
-:class:`~learningcity.engines.index.errors.IndexInputError`.
+:class:`~compindex.errors.IndexInputError`.
 
 :class:`IndexMeta` keeps the rows in two orders, because COINr uses both:
 
@@ -19,11 +19,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from .errors import IndexInputError, Problem
 from .numeric import r_sort_key, r_sorted
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .table import Table
 
 REQUIRED_COLUMNS = ("Level", "iCode", "Parent", "Direction", "Type", "Weight")
 KNOWN_COLUMNS = (*REQUIRED_COLUMNS, "iName", "Unit", "Target", "Denominator")
@@ -178,10 +182,12 @@ def _coinr_order(rows: list[MetaRow]) -> list[MetaRow]:
 
 def read_meta_csv(path: str) -> pd.DataFrame:
     """Read an iMeta CSV keeping every cell as text (parsing happens in :func:`parse_meta`)."""
+    import pandas as pd
+
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def parse_meta(table: pd.DataFrame) -> IndexMeta:
+def parse_meta(table: pd.DataFrame | Table) -> IndexMeta:
     """Validate an ``iMeta`` table and build :class:`IndexMeta`.
 
     Raises :class:`IndexInputError` listing every problem found.
@@ -199,9 +205,10 @@ def parse_meta(table: pd.DataFrame) -> IndexMeta:
         )
     problems: list[Problem] = []
     extra_columns = [c for c in table.columns if c not in KNOWN_COLUMNS]
+    records: list[dict[Any, Any]] = table.to_dict(orient="records")
     rows = [
         _parse_row(i, {str(k): v for k, v in rec.items()}, extra_columns, problems)
-        for i, rec in enumerate(table.to_dict(orient="records"))
+        for i, rec in enumerate(records)
     ]
     parsed = [r for r in rows if r is not None]
     _check_codes(table, problems)
@@ -292,7 +299,7 @@ def _parse_num(
         return None
 
 
-def _check_codes(table: pd.DataFrame, problems: list[Problem]) -> None:
+def _check_codes(table: pd.DataFrame | Table, problems: list[Problem]) -> None:
     seen: dict[str, int] = {}
     for i, raw in enumerate(table["iCode"].tolist()):
         if is_missing(raw):

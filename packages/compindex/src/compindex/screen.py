@@ -15,13 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .data import Dataset
 from .errors import IndexInputError, Problem
 from .numeric import BoolArray
+from .table import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 UNIT_SCREENS = ("byNA", "byzeros", "byNAandzeros")
 
@@ -31,19 +35,29 @@ class ScreenResult:
     """Screened data set plus COINr's ``DataSummary`` table and removed units."""
 
     data: Dataset
-    summary: pd.DataFrame
+    table: Table
     removed: tuple[str, ...]
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """COINr's ``DataSummary`` as a data frame."""
+        return self.table.to_frame()
 
 
 def data_availability(data: Dataset) -> pd.DataFrame:
     """COINr ``get_data_avail()``: per-unit counts and shares of missing and zero values."""
+    return availability_table(data).to_frame()
+
+
+def availability_table(data: Dataset) -> Table:
+    """:func:`data_availability` as a plain :class:`~compindex.table.Table`."""
     x = data.values
     n_missing = np.isnan(x).sum(axis=1)
     n_zero = (x == 0).sum(axis=1)
     k = x.shape[1]
     with np.errstate(invalid="ignore", divide="ignore"):
         non_zero = 1 - n_zero / (k - n_missing)
-    return pd.DataFrame(
+    return Table(
         {
             "uCode": list(data.ucodes),
             "N_missing": n_missing,
@@ -77,9 +91,9 @@ def screen_units(
     for name, val in (("dat_thresh", dat_thresh), ("nonzero_thresh", nonzero_thresh)):
         if not 0 <= val <= 1:
             raise IndexInputError([Problem("screen", f"{name} must be between 0 and 1")])
-    summ = data_availability(data)
-    low_data = summ["Dat_Avail"].to_numpy() < dat_thresh
-    nz = summ["Non_Zero"].to_numpy()
+    summ = availability_table(data)
+    low_data = np.asarray(summ.values("Dat_Avail")) < dat_thresh
+    nz = np.asarray(summ.values("Non_Zero"))
     low_nonzero = ~(nz >= nonzero_thresh)
     summ["LowData"] = low_data
     summ["LowNonZero"] = low_nonzero

@@ -23,14 +23,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from .data import Dataset
 from .errors import IndexInputError, Problem
 from .numeric import FloatArray, skew, skew_kurt
+from .table import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 F1_METHODS = ("winsorise",)
 F2_METHODS = ("log_CT", "log_CT_plus", "log_CT_orig", "log_GII", "boxcox", "none")
@@ -65,8 +68,18 @@ class TreatResult:
     """Treated data plus COINr's ``Dets_Table`` and ``Treated_Points``."""
 
     data: Dataset
-    details: pd.DataFrame
-    treated_points: pd.DataFrame
+    detail_table: Table
+    points_table: Table
+
+    @property
+    def details(self) -> pd.DataFrame:
+        """COINr's ``Dets_Table`` as a data frame."""
+        return self.detail_table.to_frame()
+
+    @property
+    def treated_points(self) -> pd.DataFrame:
+        """COINr's ``Treated_Points`` as a data frame."""
+        return self.points_table.to_frame()
 
 
 def check_skew_kurt(
@@ -231,13 +244,20 @@ def treat(
     return TreatResult(
         data.with_values(values),
         _details_frame(rows),
-        pd.DataFrame({"uCode": list(data.ucodes), **points}),
+        Table({"uCode": list(data.ucodes), **points}),
     )
 
 
-def _details_frame(rows: Sequence[dict[str, object]]) -> pd.DataFrame:
+def _details_frame(rows: Sequence[dict[str, object]]) -> Table:
     """Union of columns in order of first appearance (COINr ``rbind_fill``)."""
     cols: list[str] = []
     for r in rows:
         cols.extend(c for c in r if c not in cols)
-    return pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols)
+    records = [{c: r.get(c) for c in cols} for r in rows]
+
+    def frame() -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(records, columns=cols)
+
+    return Table({c: [rec[c] for rec in records] for c in cols}, frame)
