@@ -32,6 +32,12 @@ def _compile_templates() -> None:
 
 if not settings.DEBUG:  # with DEBUG on, templates are reloaded when they change
     _compile_templates()
+    # A few finder pages answered here, so that what they build is shared by every
+    # worker forked from a preloaded master (see catalogue/warm_up.py).
+    if os.environ.get("LEARNINGCITY_WARM_UP", "1") != "0":
+        from learningcity.catalogue.warm_up import warm_up
+
+        warm_up(application)
 # Keep the garbage collector off the objects imported so far: its passes would write to
 # every one of them, copying the master's shared pages into each worker.
 gc.freeze()

@@ -43,12 +43,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 import numpy as np
 from django.conf import settings
-from django.db import connections
+from django.db import connections, router
 from django.db.models import Exists, Max, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -274,6 +275,7 @@ def forget_indexes() -> None:
     _indexes.clear()
     _asked.clear()
     _listings.clear()
+    _listed_queries.clear()
     _probes.clear()
     _district_queries.clear()
 
@@ -613,11 +615,31 @@ class PreparedQuery:
         self.compiler = queryset.query.get_compiler(using=self.using)
         self.sql, self.params = self.compiler.as_sql()
 
-    def rows(self) -> list[tuple[Any, ...]]:
+    def rows(self, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        """The rows, with the compiled parameters or others in their place."""
         with connections[self.using].cursor() as cursor:
-            cursor.execute(self.sql, self.params)
+            cursor.execute(self.sql, self.params if params is None else params)
             fetched = cursor.fetchall()
         return list(self.compiler.results_iter(results=[fetched], tuple_expected=True))
+
+
+class KeyedQuery:
+    """A ``PreparedQuery`` of rows by a list of keys (``pk__in``) of one length, run
+    again with other keys: the keys are found among the compiled parameters (as
+    placeholders that no real key can be) and replaced."""
+
+    def __init__(self, queryset: QuerySet[Any, Any], count: int) -> None:
+        placeholders = list(range(-(2**40), -(2**40) + count))
+        self.prepared = PreparedQuery(queryset.filter(pk__in=placeholders))
+        params = list(self.prepared.params)
+        self.positions = [params.index(each) for each in placeholders]
+        self.params = params
+
+    def rows(self, keys: Sequence[int]) -> list[tuple[Any, ...]]:
+        params = list(self.params)
+        for position, key in zip(self.positions, keys, strict=True):
+            params[position] = key
+        return self.prepared.rows(params)
 
 
 # Per city, the freshness query last run, with what it depends on (the watermark and
@@ -626,23 +648,34 @@ _probes: dict[int, tuple[tuple[Any, ...], PreparedQuery]] = {}
 
 
 def _probe(
-    city: City, rows: QuerySet[Opportunity], key: tuple[Any, ...]
+    city: City, rows: Callable[[], QuerySet[Opportunity]], key: tuple[Any, ...]
 ) -> tuple[datetime | None, bool]:
     """In one query (a search pays for it): the newest stamp of the city's sites,
-    and whether any of ``rows`` (the opportunities that may have changed, as
-    described by ``key``) exist."""
+    and whether any of ``rows()`` (the opportunities that may have changed, as
+    described by ``key``) exist. The query is built only when ``key`` changes."""
     cached = _probes.get(city.pk)
     if cached is None or cached[0] != key:
         newest_site = for_city(LearningSite, city).order_by("-updated_at").values("updated_at")[:1]
-        probe = City.objects.filter(pk=city.pk).values_list(Subquery(newest_site), Exists(rows))
+        probe = City.objects.filter(pk=city.pk).values_list(Subquery(newest_site), Exists(rows()))
         cached = _probes[city.pk] = (key, PreparedQuery(probe))
     found = cached[1].rows()
     return (found[0][0], bool(found[0][1])) if found else (None, False)
 
 
+def _changed_rows(city: City, state: CityIndex, settled: bool) -> QuerySet[Opportunity]:
+    """The opportunities that may have changed since ``state`` was current."""
+    rows = for_city(Opportunity, city)
+    if state.watermark is None:
+        return rows
+    return (
+        rows.filter(updated_at__gt=state.watermark)
+        if settled
+        else rows.filter(updated_at__gte=state.watermark - COMMIT_MARGIN)
+    )
+
+
 def _refresh(city: City, state: CityIndex) -> CityIndex:
     now = timezone.now()
-    rows = for_city(Opportunity, city)
     settled = False
     if state.watermark is not None:
         settled = (
@@ -650,13 +683,11 @@ def _refresh(city: City, state: CityIndex) -> CityIndex:
             or now - state.watermark > COMMIT_MARGIN
             or _window_unchanged(city, state)
         )
-        rows = (
-            rows.filter(updated_at__gt=state.watermark)
-            if settled
-            else rows.filter(updated_at__gte=state.watermark - COMMIT_MARGIN)
-        )
-    # Usually nothing changed: one query says so; the changed rows are read only if any.
-    sites_changed, any_rows = _probe(city, rows, (rows.db, state.watermark, settled))
+    # Usually nothing changed: one query says so (built once per watermark); the
+    # changed rows are read only if there are some.
+    key = (router.db_for_read(Opportunity), state.watermark, settled)
+    sites_changed, any_rows = _probe(city, partial(_changed_rows, city, state, settled), key)
+    rows = _changed_rows(city, state, settled) if any_rows else None
     changed: set[int] = set()
     if sites_changed != state.sites_changed:
         since = (state.sites_changed or now) - COMMIT_MARGIN
@@ -668,10 +699,10 @@ def _refresh(city: City, state: CityIndex) -> CityIndex:
 
     stamps = (
         list(rows.values_list("pk", "updated_at", "is_published")[: MAX_DELTA_DOCUMENTS + 1])
-        if any_rows
+        if rows is not None
         else []
     )
-    if len(stamps) > MAX_DELTA_DOCUMENTS:
+    if rows is not None and len(stamps) > MAX_DELTA_DOCUMENTS:
         return _fall_behind(city, state, rows)
     recent: dict[int, datetime] = {}
     unpublished: set[int] = set()
@@ -1015,6 +1046,10 @@ LISTED_COLUMNS = (
 # Per city, the query reading listed rows, without the page's keys: building it (three
 # joins, thirteen columns) took longer than running it. Only clones of it are run.
 _listings: dict[int, QuerySet[Opportunity, tuple[Any, ...]]] = {}
+# And compiled to SQL, per city and number of keys (a page has at most twenty): only
+# the keys change from one page to the next.
+_listed_queries: dict[tuple[int, int], KeyedQuery] = {}
+MAX_LISTED_KEYS = 50
 
 
 def _listing(city: City) -> QuerySet[Opportunity, tuple[Any, ...]]:
@@ -1025,9 +1060,22 @@ def _listing(city: City) -> QuerySet[Opportunity, tuple[Any, ...]]:
     return listing
 
 
+def _listing_rows(city: City, keys: list[int]) -> Iterable[tuple[Any, ...]]:
+    if not keys or len(keys) > MAX_LISTED_KEYS or len(set(keys)) != len(keys):
+        return _listing(city).filter(pk__in=keys)
+    prepared = _listed_queries.get((city.pk, len(keys)))
+    if prepared is None:
+        try:
+            prepared = KeyedQuery(_listing(city), len(keys))
+        except ValueError:  # keys not found as such among the parameters: not prepared
+            return _listing(city).filter(pk__in=keys)
+        _listed_queries[city.pk, len(keys)] = prepared
+    return prepared.rows(keys)
+
+
 def _listed(city: City, keys: list[int]) -> dict[int, Listed]:
     found = {}
-    for row in _listing(city).filter(pk__in=keys):
+    for row in _listing_rows(city, keys):
         pk, slug, title, kind, format_, cost, languages, next_start, provider = row[:9]
         site_name, latitude, longitude, district = row[9:]
         site = (

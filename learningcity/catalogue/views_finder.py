@@ -21,7 +21,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, ngettext, pgettext
@@ -37,7 +37,7 @@ from learningcity.core.tenancy import for_city, get_city, get_in_city
 from learningcity.engines.search import AGE, DATES, DISTANCE, TEXT, Point, Query, Schema
 from learningcity.engines.search.text import analyzer
 
-from . import calendars, forms_finder, schedule, search
+from . import calendars, finder_frame, forms_finder, schedule, search
 from .forms_enrol import QuestionForm
 from .models import (
     ACCESSIBILITY,
@@ -176,14 +176,22 @@ def _facet_groups(
     districts: dict[str, str],
 ) -> list[dict[str, Any]]:
     groups = []
+    language = get_language() or ""
     for facet in schema.facets:
         chosen = filters.get(facet.name, frozenset())
         found = counts.get(facet.name, {})
+        # Labels in the current language, looked up once per facet (a page has about
+        # a hundred values): the districts' own names, else the translated ones.
+        labels = districts if facet.name == "district" else None
         # Values nobody offers are left out (unless chosen): shorter, clearer lists.
         options = [
             {
                 "value": value,
-                "label": label_of(facet.name, value, districts),
+                "label": (
+                    labels.get(value, value)
+                    if labels is not None
+                    else _fixed_label(language, facet.name, value)
+                ),
                 "count": found.get(value, 0),
                 "checked": value in chosen,
                 "id": f"f-{facet.name}-{index}",
@@ -277,7 +285,7 @@ def _result_rows(outcome: search.SearchOutcome[search.Listed], city: City) -> li
         name: {value: str(label) for value, label in FIXED_VALUE_LABELS[name].items()}
         for name in ("kind", "format", "cost")
     }
-    base = reverse("catalogue:finder", kwargs={"city_slug": city.slug})
+    base = _finder_url(get_script_prefix(), get_language(), city.slug)
     rows = []
     for match in outcome.matches:
         opportunity = match.opportunity
@@ -302,6 +310,13 @@ def _result_rows(outcome: search.SearchOutcome[search.Listed], city: City) -> li
             }
         )
     return rows
+
+
+@lru_cache(maxsize=1024)
+def _finder_url(prefix: str, language: str | None, slug: str) -> str:
+    """The finder's address in a city, reversed once (a results page links twenty
+    times into it; the script prefix and the language are part of the key)."""
+    return reverse("catalogue:finder", kwargs={"city_slug": slug})
 
 
 def _map_points(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -402,20 +417,32 @@ def finder(request: HttpRequest, city_slug: str) -> HttpResponse:
     kept = request.GET.copy()
     kept.pop("page", None)
     saved_query = kept.urlencode() if index.index.size else ""
-    return render(
-        request,
-        "catalogue/finder.html",
-        {"city": city, "body": mark_safe(body), "saved_query": saved_query},
-    )
+    # The page around it is the same for every visitor without an account: made once.
+    return finder_frame.finder_page(request, city, mark_safe(body), saved_query)
 
 
 def _still_listed(city: City, listed: list[int]) -> bool:
     """Are all these opportunities still there and published? (Deleted rows leave
-    no trace in the index's version.)"""
+    no trace in the index's version.) By a query compiled once per city and number
+    of rows: only the keys change."""
     if not listed:
         return True
-    found = for_city(Opportunity, city).filter(pk__in=listed, is_published=True).count()
-    return found == len(listed)
+    check = _listed_checks.get((city.pk, len(listed)))
+    if check is None and len(set(listed)) == len(listed) <= search.MAX_LISTED_KEYS:
+        published = for_city(Opportunity, city).filter(is_published=True).order_by()
+        try:
+            check = search.KeyedQuery(published.values_list("pk"), len(listed))
+        except ValueError:  # keys not found as such among the parameters: not prepared
+            check = None
+        else:
+            _listed_checks[city.pk, len(listed)] = check
+    if check is None or len(set(listed)) != len(listed):
+        found = for_city(Opportunity, city).filter(pk__in=listed, is_published=True).count()
+        return found == len(listed)
+    return len(check.rows(listed)) == len(listed)
+
+
+_listed_checks: dict[tuple[int, int], search.KeyedQuery] = {}
 
 
 def _finder_context(request: HttpRequest, city: City, index: search.CityIndex) -> dict[str, Any]:

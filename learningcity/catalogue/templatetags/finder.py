@@ -2,11 +2,13 @@
 
 import html
 import json
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -198,6 +200,42 @@ def _schedule(session: Session, first: Occurrence) -> dict[str, Any]:
 # page has about a hundred checkboxes and twenty results, and this keeps its
 # rendering quick (see bench/bench_finder.py). Every value is escaped with
 # ``html.escape``, which escapes what Django's ``escape`` does, at C speed.
+
+
+@register.simple_tag
+def facet_groups(groups: list[dict[str, Any]], match_all_hint: str) -> SafeString:
+    """Every facet folded in its own <details>: a legend, a hint for facets that
+    match every value ticked, and the checkboxes."""
+    hint = f'<p class="hint">{html.escape(match_all_hint)}</p>'
+    parts = []
+    for group in groups:
+        label = html.escape(str(group["label"]))
+        parts.append(
+            f"\n<details{' open' if group['open'] else ''}><summary>{label}</summary>\n"
+            f'<fieldset><legend class="visually-hidden">{label}</legend>\n'
+            f"{hint if group['all'] else ''}\n"
+            f"{facet_options(group)}</fieldset></details>\n"
+        )
+    return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def chip_items(chips: list[dict[str, str]], remove: str) -> SafeString:
+    """The choices made, each a link that drops it."""
+    hidden = f'<span class="visually-hidden">{conditional_escape(remove)}</span>'
+    return mark_safe(
+        "".join(
+            f'<li><a href="{conditional_escape(chip["url"])}">{conditional_escape(chip["label"])} '
+            f'<span aria-hidden="true">×</span>{hidden}</a></li>'
+            for chip in chips
+        )
+    )
+
+
+@register.simple_tag
+def datalist_options(values: Iterable[str]) -> SafeString:
+    """<option>s of a <datalist>: values only."""
+    return mark_safe("".join(f'<option value="{html.escape(value)}">' for value in values))
 
 
 @register.simple_tag
