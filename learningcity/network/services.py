@@ -323,9 +323,14 @@ def withdraw_practice(*, actor: User | None, practice: Practice, reason: str = "
 
 
 def _after_commit_recompute_similar() -> None:
-    from .tasks import recompute_similar
+    """Once committed: recompute the neighbours, and fold the change into this
+    machine's library index files (searches see it at once through the delta)."""
+    import socket
+
+    from .tasks import build_library_index, recompute_similar
 
     transaction.on_commit(recompute_similar)
+    transaction.on_commit(lambda: build_library_index(socket.gethostname()))
 
 
 # -- images --------------------------------------------------------------------------
