@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from learningcity.catalogue.models import LearningSite, Opportunity, Provider, Session
+from learningcity.core.jobs import FileJob, FileJobStatus
 from learningcity.core.models import City, District
 
 
@@ -168,34 +169,20 @@ class FestivalEvent(models.Model):
         return f"{self.festival} · {self.starts_at:%Y-%m-%d %H:%M}"
 
 
-class PrintStatus(models.TextChoices):
-    WAITING = "waiting", _("Waiting to start")
-    RUNNING = "running", _("Being prepared")
-    DONE = "done", _("Ready")
-    FAILED = "failed", _("Failed")
+# The print's status is the shared one of files made in the background (core.jobs).
+PrintStatus = FileJobStatus
 
 
-class ProgrammePrint(models.Model):
+class ProgrammePrint(FileJob):
     """The printable programme (PDF, A5 booklet) of a festival in one language,
-    prepared by the task queue. ``stamp`` says which state of the festival it shows:
-    a file whose stamp differs from the festival's current one is out of date."""
+    prepared by the task queue (status, progress and lease: ``core.jobs.FileJob``).
+    ``stamp`` says which state of the festival it shows: a file whose stamp differs
+    from the festival's current one is out of date."""
 
     festival = models.ForeignKey(Festival, on_delete=models.CASCADE, related_name="prints")
     language = models.CharField(max_length=10)
     stamp = models.CharField(max_length=64)
-    status = models.CharField(max_length=10, choices=PrintStatus.choices, default="waiting")
-    # What the worker is doing, as a code the page words (see printing.STAGES).
-    stage = models.CharField(max_length=20, blank=True)
-    progress = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
-    pages = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to="festivals/", blank=True)
-    error = models.CharField(max_length=500, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     tenant_field = "festival__city"
 
@@ -209,13 +196,3 @@ class ProgrammePrint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.festival} · {self.language} · {self.status}"
-
-    @property
-    def is_busy(self) -> bool:
-        return self.status in (PrintStatus.WAITING, PrintStatus.RUNNING)
-
-    @property
-    def percent(self) -> int:
-        if self.status == PrintStatus.DONE:
-            return 100
-        return min(99, int(100 * self.progress / self.total)) if self.total else 0

@@ -6,26 +6,24 @@ Why weasyprint: the programme is HTML and CSS we already write (templates, the
 ``|when`` dates, translations); weasyprint lays it out with pango, which shapes
 Arabic and sets right-to-left text, so no second layout system is needed.
 
-A print runs on the task queue. The worker *claims* the row with one conditional
-update (waiting → running, an attempt counted, a lease), writes its progress as it
-goes (which renews the lease), and writes the file and "done" only if its attempt
-still holds the row, so a print queued twice is made once."""
+A print runs on the task queue as a file made in the background (``core.jobs``):
+claimed with one conditional update, its progress written as it goes (which renews
+the lease), its file and "done" written only while its attempt still holds the row,
+so a print queued twice is made once."""
 
 import logging
 import time
 from collections.abc import Callable
-from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.files.base import ContentFile
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from learningcity.core import jobs
+
 from . import programme, services
-from .models import Festival, PrintStatus, ProgrammePrint
+from .models import Festival, ProgrammePrint
 
 logger = logging.getLogger(__name__)
 
@@ -36,32 +34,6 @@ STAGES = ("reading", "layout", "writing")
 READING_SHARE = 20
 LAYOUT_SHARE = 75
 PROGRESS_EVERY = 100
-
-
-def _lease_end() -> Any:
-    return timezone.now() + timedelta(seconds=services._lease_seconds())
-
-
-def claim(job_pk: int) -> ProgrammePrint | None:
-    claimed = ProgrammePrint.objects.filter(pk=job_pk, status=PrintStatus.WAITING).update(
-        status=PrintStatus.RUNNING,
-        attempts=F("attempts") + 1,
-        lease_expires_at=_lease_end(),
-        started_at=timezone.now(),
-        stage="reading",
-        progress=0,
-        total=100,
-    )
-    if not claimed:
-        return None
-    return ProgrammePrint.objects.select_related("festival__city").get(pk=job_pk)
-
-
-def report(job: ProgrammePrint, stage: str, percent: int) -> None:
-    """Write the progress and renew the lease, while this attempt holds the row."""
-    ProgrammePrint.objects.filter(
-        pk=job.pk, attempts=job.attempts, status=PrintStatus.RUNNING
-    ).update(stage=stage, progress=percent, lease_expires_at=_lease_end())
 
 
 def stylesheet_path() -> str:
@@ -105,44 +77,21 @@ def render_pdf(
 
 def run_print(job_pk: int) -> bool:
     """Make the PDF of print ``job_pk`` if it is waiting; True when this call made it."""
-    job = claim(job_pk)
+    started = time.monotonic()
+    job = jobs.make_file(
+        ProgrammePrint.objects.select_related("festival__city"), job_pk, _make, stage="reading"
+    )
     if job is None:
         return False
-    started = time.monotonic()
-    try:
-        pdf, pages = render_pdf(
-            job.festival,
-            job.language,
-            progress=lambda stage, percent: report(job, stage, percent),
-        )
-    except Exception:
-        logger.exception("could not print the programme %s", job.pk)
-        ProgrammePrint.objects.filter(pk=job.pk, attempts=job.attempts).update(
-            status=PrintStatus.FAILED, error="error", finished_at=timezone.now()
-        )
-        return False
-    festival = job.festival
-    name = f"{festival.city.slug}-{festival.slug}-{job.language}-{job.stamp}.pdf"
-    held = ProgrammePrint.objects.filter(
-        pk=job.pk, attempts=job.attempts, status=PrintStatus.RUNNING
-    )
-    if not held.exists():
-        return False  # another attempt took over meanwhile: its file will be the one
-    job.file.save(name, ContentFile(pdf), save=False)
-    updated = held.update(
-        file=job.file.name,
-        status=PrintStatus.DONE,
-        stage="",
-        progress=100,
-        pages=pages,
-        finished_at=timezone.now(),
-        lease_expires_at=None,
-    )
-    if not updated:
-        job.file.delete(save=False)
-        return False
-    services.delete_old_prints(festival, job.language, keep=[job.pk])
+    services.delete_old_prints(job.festival, job.language, keep=[job.pk])
     logger.info(
-        "programme %s printed: %s pages in %.1f s", job.pk, pages, time.monotonic() - started
+        "programme %s printed: %s pages in %.1f s", job.pk, job.pages, time.monotonic() - started
     )
     return True
+
+
+def _make(job: ProgrammePrint, progress: jobs.Progress) -> jobs.MadeFile:
+    pdf, pages = render_pdf(job.festival, job.language, progress=progress)
+    festival = job.festival
+    name = f"{festival.city.slug}-{festival.slug}-{job.language}-{job.stamp}.pdf"
+    return jobs.MadeFile(name, pdf, pages)

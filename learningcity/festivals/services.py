@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from learningcity.catalogue import schedule
 from learningcity.catalogue.models import Opportunity, Provider, Session
+from learningcity.core import jobs
 from learningcity.core.audit import record_event
 from learningcity.core.dates import format_when
 from learningcity.core.http import absolute_url
@@ -471,20 +472,14 @@ def request_programme_print(*, festival: Festival, language: str) -> ProgrammePr
     if existing is not None:
         return existing
     with transaction.atomic():
-        stamp = programme_stamp(festival)
-        job, created = ProgrammePrint.objects.get_or_create(
+        job = jobs.request_file(
+            ProgrammePrint,
+            _queue_print,
             festival=festival,
             language=language,
-            stamp=stamp,
-            defaults={"lease_expires_at": timezone.now() + timedelta(seconds=_lease_seconds())},
+            stamp=programme_stamp(festival),
         )
-        if not created and job.status == PrintStatus.FAILED:
-            ProgrammePrint.objects.filter(pk=job.pk).update(
-                status=PrintStatus.WAITING, error="", attempts=0, progress=0, stage=""
-            )
-            job.refresh_from_db()
         record_event(None, "festival.print_requested", city=festival.city, target=festival.slug)
-        transaction.on_commit(partial(_queue_print, job.pk))
     return job
 
 
@@ -494,41 +489,23 @@ def _queue_print(job_pk: int) -> None:
     print_programme(job_pk)
 
 
-def _lease_seconds() -> int:
-    return int(getattr(settings, "JOB_LEASE_SECONDS", 300))
-
-
 def revive_stalled_print(job: ProgrammePrint) -> ProgrammePrint:
     """A print whose worker stopped renewing its lease (killed, or its task lost) is
     queued again, or failed after ``JOB_ATTEMPTS`` tries. Called when its page is
-    looked at, so no schedule is needed for it."""
-    now = timezone.now()
-    if not job.is_busy or (job.lease_expires_at and job.lease_expires_at > now):
-        return job
-    if job.attempts >= int(getattr(settings, "JOB_ATTEMPTS", 3)):
-        ProgrammePrint.objects.filter(pk=job.pk, status=job.status).update(
-            status=PrintStatus.FAILED,
-            error="stalled",
-            finished_at=now,
-            lease_expires_at=None,
-        )
-    else:
-        ProgrammePrint.objects.filter(pk=job.pk, status=job.status).update(
-            status=PrintStatus.WAITING, lease_expires_at=now + timedelta(seconds=_lease_seconds())
-        )
-        transaction.on_commit(partial(_queue_print, job.pk))
-    job.refresh_from_db()
-    return job
+    looked at, so a waiting visitor never depends on the schedule."""
+    return jobs.revive_if_stalled(job, _queue_print)
+
+
+def reap_stalled_prints() -> int:
+    """Prints whose worker died, found every minute from ``periodic.py`` even when
+    nobody looks at their page: queued again, or failed with the reason "stalled"."""
+    return jobs.reap_stalled(ProgrammePrint, _queue_print)
 
 
 def delete_old_prints(festival: Festival, language: str, keep: Iterable[int]) -> None:
     """Files of earlier states of the festival are not needed any more."""
-    old = (
-        ProgrammePrint.objects.filter(festival=festival, language=language)
-        .exclude(pk__in=list(keep))
-        .exclude(status__in=[PrintStatus.WAITING, PrintStatus.RUNNING])
+    jobs.delete_files(
+        ProgrammePrint.objects.filter(festival=festival, language=language).exclude(
+            pk__in=list(keep)
+        )
     )
-    for job in old:
-        if job.file:
-            job.file.delete(save=False)
-    old.delete()

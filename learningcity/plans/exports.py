@@ -1,28 +1,18 @@
 """The published plan as downloads: CSV and XLSX of actions and targets, and the
-printable progress report (HTML with a print stylesheet, and the same as a PDF made
-by WeasyPrint). Cells pass through monitoring's ``safe_cell``: text a spreadsheet
-would run as a formula is written as text."""
+printable progress report's context (HTML with a print stylesheet; the same as a PDF
+is made on the task queue, see ``printing``). Cells pass through monitoring's
+``safe_cell``: text a spreadsheet would run as a formula is written as text."""
 
-import hashlib
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
-from django.contrib.staticfiles import finders
-from django.core.cache import cache
-from django.db.models import Count, Max
-from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.http import HttpResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from learningcity.core.models import City
-from learningcity.core.tenancy import for_city
 from learningcity.monitoring.http import csv_response, xlsx_response
-from learningcity.monitoring.models import IndicatorValue
 
-from .models import Action
 from .progress import STATUS_LABELS, STATUS_ORDER
 from .selectors import PublishedPlan, fill_last_updates
 
@@ -120,57 +110,6 @@ def report_context(city: City, plan: PublishedPlan) -> dict[str, Any]:
             for status in STATUS_ORDER
         ],
     }
-
-
-PDF_CACHE_SECONDS = 3600
-
-
-def report_pdf(request: HttpRequest, city: City, plan: PublishedPlan) -> bytes:
-    """The report as a PDF: the page's body with the print stylesheet, laid out by
-    WeasyPrint (pango shapes Arabic; the direction comes from the page).
-
-    Laying out hundreds of actions takes seconds, so the file is kept in the cache
-    for an hour under a key that changes with anything it shows: the version, the
-    language, the day, the actions' last change and the city's indicator values."""
-    key = _pdf_cache_key(city, plan)
-    cached = cache.get(key)
-    if isinstance(cached, bytes):
-        return cached
-    pdf = _render_pdf(request, city, plan)
-    cache.set(key, pdf, PDF_CACHE_SECONDS)
-    return pdf
-
-
-def _pdf_cache_key(city: City, plan: PublishedPlan) -> str:
-    actions = for_city(Action, city).aggregate(n=Count("id"), last=Max("updated_at"))
-    values = for_city(IndicatorValue, city).aggregate(
-        n=Count("id"), entered=Max("entered_at"), validated=Max("validated_at")
-    )
-    parts = [
-        plan.version.pk,
-        plan.version.published_at.isoformat(),
-        get_language(),
-        timezone.localdate().isoformat(),
-        actions,
-        values,
-    ]
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"plans:report-pdf:{city.pk}:{digest}"
-
-
-def _render_pdf(request: HttpRequest, city: City, plan: PublishedPlan) -> bytes:
-    from weasyprint import CSS, HTML
-
-    html = render_to_string(
-        "plans/report_pdf.html", report_context(city, plan) | {"pdf": True}, request=request
-    )
-    stylesheets = [CSS(filename=path) for path in _stylesheets()]
-    return bytes(HTML(string=html, base_url=str(Path.cwd())).write_pdf(stylesheets=stylesheets))
-
-
-def _stylesheets() -> list[str]:
-    found = [finders.find("plans/plans.css"), finders.find("plans/print.css")]
-    return [str(path) for path in found if path]
 
 
 def direction_label(direction: int) -> str:

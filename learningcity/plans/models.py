@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from learningcity.catalogue.models import Provider
+from learningcity.core.jobs import FileJob
 from learningcity.core.models import City
 from learningcity.monitoring.models import FIRST_YEAR, LAST_YEAR, FrameworkNode
 
@@ -271,3 +272,29 @@ class UpdateReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} · {self.due_date}"
+
+
+class ReportPrint(FileJob):
+    """The progress report as a PDF in one language, made by the task queue (status,
+    progress and lease: ``core.jobs.FileJob``; see ``plans.printing``). ``stamp`` says
+    which state of the plan it shows (the version, the day, the actions' last change,
+    the city's indicator values): a file whose stamp is not the current one is out of
+    date, and a new one is made when someone asks."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="prints")
+    language = models.CharField(max_length=10)
+    stamp = models.CharField(max_length=64)
+    file = models.FileField(upload_to="plans/reports/", blank=True)
+
+    tenant_field = "version__plan__city"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "language", "stamp"], name="plan_report_print_once_per_state"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} · {self.language} · {self.status}"

@@ -198,9 +198,10 @@ def published_version(city: City, number: int | None = None) -> PlanVersion | No
     return versions.defer("snapshot").first()
 
 
-def current_plan(city: City) -> PublishedPlan | None:
-    """The latest published version with live statuses and targets' progress."""
-    version = published_version(city)
+def current_plan(city: City, version: PlanVersion | None = None) -> PublishedPlan | None:
+    """The latest published version (or ``version``, one of the city's) with live
+    statuses and targets' progress."""
+    version = version or published_version(city)
     if version is None:
         return None
     previous = (

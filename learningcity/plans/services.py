@@ -21,12 +21,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from learningcity.catalogue.models import Provider
+from learningcity.core import jobs
 from learningcity.core.audit import record_event
 from learningcity.core.models import City, User
 from learningcity.monitoring.models import Direction, FrameworkNode, NodeType
 
-from . import frameworks, versions
-from .models import Action, ActionStatus, ActionUpdate, Goal, Plan, PlanVersion, Target
+from . import frameworks, printing, versions
+from .models import (
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    Goal,
+    Plan,
+    PlanVersion,
+    ReportPrint,
+    Target,
+)
 
 Errors = dict[str, list[str]]
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
@@ -436,6 +446,44 @@ def send_update_reminders(*, today: date | None = None) -> int:
     return notifications.send_update_reminders(
         today=today or timezone.localdate(), days_before=reminder_days()
     )
+
+
+# ---- the PDF report (made on the task queue, see printing) -------------------------
+
+
+def report_print(city: City, version: PlanVersion, language: str) -> ReportPrint | None:
+    """The PDF of the report as it stands now (``version``, today, current statuses
+    and values) in ``language``, whatever its status; None when nobody asked yet. A
+    busy one whose worker died is queued again or failed here (``core.jobs``)."""
+    job = ReportPrint.objects.filter(
+        version=version, language=language, stamp=printing.report_stamp(city, version)
+    ).first()
+    return jobs.revive_if_stalled(job, _queue_report_print) if job is not None else None
+
+
+def request_report_pdf(*, city: City, version: PlanVersion, language: str) -> ReportPrint:
+    """The report's PDF for the plan as it stands now: the ready or busy one, or a
+    new one queued for the task queue (a failed one is tried again). ``version`` is
+    the city's latest published version (the view has it)."""
+    return jobs.request_file(
+        ReportPrint,
+        _queue_report_print,
+        version=version,
+        language=language,
+        stamp=printing.report_stamp(city, version),
+    )
+
+
+def _queue_report_print(job_pk: int) -> None:
+    from .tasks import make_report_pdf
+
+    make_report_pdf(job_pk)
+
+
+def reap_stalled_report_prints() -> int:
+    """PDFs whose worker died (lease run out): queued again, or failed with the reason
+    "stalled" after ``JOB_ATTEMPTS`` attempts. Every minute from ``periodic.py``."""
+    return jobs.reap_stalled(ReportPrint, _queue_report_print)
 
 
 # ---- personal data (registered with core in PlansConfig.ready) --------------------

@@ -1,6 +1,7 @@
 """Plan URLs, mounted at ``/<city-slug>/plan/``."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -12,7 +13,10 @@ urlpatterns = [
     path("actions/<int:action_id>/update/", views.action_update, name="action_update"),
     path("evidence/<int:update_id>/", views.evidence, name="evidence"),
     path("report/", views.report, name="report"),
-    path("report.pdf", views.report_pdf, name="report_pdf"),
+    path("report/pdf/", views.report_pdf, name="report_pdf"),
+    path("report/pdf/<int:job_id>/", views.report_pdf_file, name="report_pdf_file"),
+    # The PDF used to be made inside the request at this address.
+    path("report.pdf", RedirectView.as_view(pattern_name="plans:report_pdf")),
     path("actions.csv", views.export, {"what": "actions", "fmt": "csv"}, name="actions_csv"),
     path("targets.csv", views.export, {"what": "targets", "fmt": "csv"}, name="targets_csv"),
     path("plan.xlsx", views.export, {"what": "all", "fmt": "xlsx"}, name="xlsx"),

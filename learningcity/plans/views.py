@@ -5,6 +5,7 @@ a service, then the template. Public pages read the published plan only."""
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,13 +13,16 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from learningcity.core.http import PageNotFound
+from learningcity.core.jobs import FileJobStatus
 from learningcity.core.models import City, User
 from learningcity.core.permissions import require
 from learningcity.core.tenancy import for_city, get_city, get_in_city
@@ -33,7 +37,16 @@ from .forms import (
     TargetForm,
     UpdateForm,
 )
-from .models import Action, ActionStatus, ActionUpdate, Goal, Plan, PlanVersion, Target
+from .models import (
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    Goal,
+    Plan,
+    PlanVersion,
+    ReportPrint,
+    Target,
+)
 from .progress import STATUS_LABELS, STATUS_ORDER, assess_targets
 
 PAGE_SIZE = 50
@@ -185,14 +198,42 @@ def report(request: HttpRequest, city_slug: str) -> HttpResponse:
     return render(request, "plans/report.html", exports.report_context(city, plan))
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_pdf(request: HttpRequest, city_slug: str) -> HttpResponse:
+    """The report as a PDF, made on the task queue (laying out 500 actions takes
+    seconds): a POST asks for it, the page shows its progress (a meta refresh without
+    JavaScript, htmx with it) and the download link once it is ready."""
     city = get_city(city_slug)
-    plan = _published_or_404(city)
-    pdf = exports.report_pdf(request, city, plan)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{city.slug}-plan-progress.pdf"'
-    return response
+    version = selectors.published_version(city)
+    if version is None:
+        raise PageNotFound(_("This city has not published its learning-city plan yet."))
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if request.method == "POST":
+        services.request_report_pdf(city=city, version=version, language=language)
+        return redirect("plans:report_pdf", city_slug=city.slug)
+    context = {
+        "city": city,
+        "version": version,
+        "job": services.report_print(city, version, language),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "plans/partials/pdf_status.html", context)
+    return render(request, "plans/report_pdf_page.html", context)
+
+
+@require_safe
+def report_pdf_file(request: HttpRequest, city_slug: str, job_id: int) -> HttpResponseBase:
+    city = get_city(city_slug)
+    job = get_in_city(ReportPrint.objects.select_related("version"), city, pk=job_id)
+    if job.status != FileJobStatus.DONE or not job.file:
+        messages.info(request, _("The PDF of the report is not ready yet."))
+        return redirect("plans:report_pdf", city_slug=city.slug)
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        content_type="application/pdf",
+        filename=f"{city.slug}-plan-v{job.version.number}-progress-{job.language}.pdf",
+    )
 
 
 @require_safe

@@ -1,8 +1,9 @@
 """A city coordinator builds the learning-city plan in a real browser, in English and
 Arabic: the vision, a goal under an area of focus, an action with its provider, and
 a target on a KFLC indicator whose progress is computed from the city's validated
-values; then publishes it. The public plan page and the printable report are
-axe-clean, with no Content-Security-Policy violation."""
+values; then publishes it. The public plan page, the printable report and its PDF
+(asked for, made by the task queue, downloaded) are axe-clean, with no
+Content-Security-Policy violation."""
 
 import pytest
 
@@ -10,7 +11,7 @@ from learningcity.catalogue.models import Provider
 from learningcity.core.demo import seed_core
 from learningcity.monitoring import services as monitoring_services
 from learningcity.monitoring.models import FrameworkNode, IndicatorValue, ValueStatus
-from learningcity.plans.models import Action, PlanVersion, Target
+from learningcity.plans.models import Action, PlanVersion, ReportPrint, Target
 from tests.browser.conftest import assert_accessible, set_language
 from tests.browser.test_monitoring_pages import sign_in
 
@@ -41,8 +42,9 @@ def submit(page) -> None:
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_a_coordinator_builds_a_plan_and_sees_progress_from_real_values(
-    page, live_server, city_with_values, language
+    page, live_server, city_with_values, language, settings, tmp_path
 ):
+    settings.MEDIA_ROOT = tmp_path / "media"
     base = live_server.url
     set_language(page, base, language)
     sign_in(page, base, city_with_values.accounts["coordinator"].email)
@@ -121,3 +123,17 @@ def test_a_coordinator_builds_a_plan_and_sees_progress_from_real_values(
     page.goto(f"{base}/medellin/plan/report/")
     assert page.locator("h1").count() == 1
     assert_accessible(page, f"plan-report-{language}")
+
+    # The PDF: asked for on its page, made by the task queue, then downloaded.
+    page.goto(f"{base}/medellin/plan/report/pdf/")
+    assert_accessible(page, f"plan-report-pdf-{language}")
+    page.locator("main form[method=post] button[type=submit]").click()
+    page.wait_for_load_state()
+    job = ReportPrint.objects.get()
+    assert job.status == "done" and job.language == language
+    link = page.locator(f"a[href='/medellin/plan/report/pdf/{job.pk}/']")
+    assert link.count() == 1
+    assert_accessible(page, f"plan-report-pdf-ready-{language}")
+    response = page.request.get(base + link.get_attribute("href"))
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF-")

@@ -150,6 +150,27 @@ def test_a_stalled_print_is_queued_again(client, setup, django_capture_on_commit
     assert job.status == PrintStatus.DONE and job.attempts == 2
 
 
+def test_a_stalled_print_nobody_looks_at_is_queued_again_by_the_reaper(
+    setup, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from learningcity import periodic
+
+    job = ProgrammePrint.objects.create(
+        festival=setup.festival,
+        language="en",
+        stamp=services.programme_stamp(setup.festival),
+        status=PrintStatus.RUNNING,
+        attempts=1,
+        lease_expires_at=timezone.now() - timedelta(seconds=1),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        periodic.reap_stalled_jobs.call_local()
+    job.refresh_from_db()
+    assert job.status == PrintStatus.DONE and job.attempts == 2
+
+
 def test_a_print_is_made_once_even_if_queued_twice(setup):
     job = ProgrammePrint.objects.create(
         festival=setup.festival, language="en", stamp=services.programme_stamp(setup.festival)

@@ -87,3 +87,12 @@ def test_the_periodic_task_sends_them(owned, settings, monkeypatch):
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
     periodic.send_plan_update_reminders.call_local()
     assert len(mail.outbox) == 2
+
+
+def test_how_many_days_before_is_the_plan_reminder_days_setting(owned, settings):
+    from learningcity import settings as project_settings
+
+    assert project_settings.PLAN_REMINDER_DAYS == 7  # declared, with its default
+    settings.PLAN_REMINDER_DAYS = 3
+    assert services.send_update_reminders(today=TODAY) == 0  # due in 5 days: not yet
+    assert services.send_update_reminders(today=TODAY + timedelta(days=2)) == 2
