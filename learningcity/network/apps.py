@@ -44,6 +44,33 @@ class NetworkConfig(AppConfig):
                 visible=lambda user, city: permissions.can_review_practices(user),
             ),
             Section(
+                "network",
+                _("Membership"),
+                "network:membership",
+                _("Calls for new members, applications and biennial reports."),
+            ),
+            Section(
+                "network",
+                _("Applications for the National Commission"),
+                "network:commission_queue",
+                visible=lambda user, city: permissions.is_commission(user),
+            ),
+            Section(
+                "network",
+                _("Applications assigned to me"),
+                "network:juror_queue",
+                visible=lambda user, city: permissions.is_juror(user),
+            ),
+            Section(
+                "desk",
+                _("Membership of the network"),
+                "network:city_membership",
+                _("This city's applications and biennial reports."),
+                visible=lambda user, city: (
+                    city is not None and permissions.can_see_lifecycle(user, city)
+                ),
+            ),
+            Section(
                 "city",
                 _("Network profile"),
                 "network:profile",

@@ -1,22 +1,33 @@
 # ruff: noqa: E501 - the demo tables keep one city or one wording per line.
 """Demo data of the network: member profiles for core's network cities and more
-member cities (at least 60 across the five regions), cluster memberships, and good
+member cities (at least 60 across the five regions), cluster memberships, good
 practices in several languages in every state of review, with their similar
-practices computed. Invented people and figures, labelled as demo data
+practices computed, and the membership lifecycle: two intakes of applications in
+different states, National Commission and juror accounts, biennial reports. Invented people and figures, labelled as demo data
 (``City.is_demo``; accounts under ``@demo.learningcity.example``)."""
 
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from learningcity.core.countries import country_name
 from learningcity.core.demo import DEMO_EMAIL_DOMAIN, DemoContext
 from learningcity.core.models import City, UnescoRegion
 
 from . import services
-from .models import CityProfile, Cluster, ClusterMembership
+from .models import (
+    CityProfile,
+    Cluster,
+    ClusterMembership,
+    CommissionGrant,
+    MembershipApplication,
+    MembershipCall,
+    MembershipReport,
+)
 from .similarity import recompute_similar_practices
-from .vocabulary import MembershipStatus
+from .vocabulary import CHALLENGE_CODES, RUBRIC_CODES, MembershipStatus
 
 R = UnescoRegion
 # (slug, name, ISO code, region, population, area km², lat, lng, time zone, languages)
@@ -1122,6 +1133,200 @@ def _practices(cities: list[City], context: DemoContext) -> int:
     return count
 
 
+def _demo_pdf(city: City) -> bytes:
+    """A one-page PDF standing for the mayor's signed endorsement (demo)."""
+    text = f"Endorsement of {city.slug} signed by the mayor (demo)"
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n".encode()
+    out += f"startxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+# The application texts of the demo: (motivation, implementation) per language.
+APPLICATION_TEXTS = {
+    "en": (
+        "{city} wants every resident to keep learning at every age: a growing share of "
+        "young people leave school early and older residents are cut off by the move of "
+        "public services online. Learning is how the city means to stay fair.",
+        "Libraries, schools and community centres open their doors in the evenings; a "
+        "learning festival runs every autumn; the city reports on its progress at "
+        "https://{slug}.demo.learningcity.example/reports (demo).",
+    ),
+    "zh-hans": (
+        "{city}希望每一位市民在人生的每个阶段都能持续学习。城市发展很快，许多老年人和外来务工人员"
+        "跟不上数字化公共服务的变化，终身学习是让城市保持公平的方式。",
+        "图书馆、学校和社区中心在晚上向市民开放；每年秋天举办学习节；城市在网站上公布进展报告"
+        "（演示数据）。",
+    ),
+}
+
+
+def _apply(
+    call: MembershipCall, city: City, applicant: Any, on: date, language: str = "en"
+) -> MembershipApplication:
+    motivation, implementation = APPLICATION_TEXTS[language]
+    return services.apply_for_membership(
+        actor=applicant,
+        call=call,
+        city=city,
+        data={
+            "language": "fr" if "fr" in city.languages[:1] else "en",
+            "motivation": motivation.format(city=city.name, slug=city.slug),
+            "implementation": implementation.format(city=city.name, slug=city.slug),
+            "interests": "Literacy, health and well-being (demo).",
+            "challenges": {
+                code: 1 + (index * 2 + len(city.slug)) % 5
+                for index, code in enumerate(CHALLENGE_CODES)
+            },
+            "pledge": True,
+        },
+        endorsement=_demo_pdf(city),
+        today=on,
+    )
+
+
+def _score(
+    application: MembershipApplication, jurors: list[Any], scored: int, network: Any
+) -> None:
+    for number, juror in enumerate(jurors):
+        assignment = services.assign_juror(
+            actor=network, application=application, email=juror.email
+        )
+        if number < scored:
+            services.score_application(
+                actor=juror,
+                assignment=assignment,
+                scores={code: 3 + (number + index) % 3 for index, code in enumerate(RUBRIC_CODES)},
+                comment="A clear vision and realistic first steps (demo).",
+                recommendation="admit",
+            )
+
+
+def _membership(cities: list[City], context: DemoContext) -> tuple[int, int]:
+    """Two intakes in every state (a closed call of 2023 with its decisions, an open
+    call), National Commission and juror accounts, and biennial reports due,
+    overdue and received."""
+    # The demo cities (and so their applications) are gone; drop the empty old calls.
+    MembershipCall.objects.filter(title__endswith="(demo)", applications__isnull=True).delete()
+    network = context.account("network", name="Network coordinator (demo)")
+    jurors = [
+        context.account(f"juror-{number}", name=f"Expert juror {number} (demo)")
+        for number in (1, 2)
+    ]
+    by_slug = {city.slug: city for city in cities}
+    for slug in ("lusaka", "sfax", "swansea", "hangzhou", "villa-maria", "namyangju"):
+        city = by_slug[slug]
+        account = context.account(
+            f"commission-{city.country_code.lower()}",
+            name=f"National Commission for UNESCO, {city.country} (demo)",
+        )
+        CommissionGrant.objects.get_or_create(user=account, country_code=city.country_code)
+
+    # The first intake: closed and decided.
+    first = services.create_call(
+        actor=network,
+        data={
+            "title": "Membership call 2023 (demo)",
+            "opens_on": date(2023, 4, 1),
+            "closes_on": date(2023, 5, 31),
+            "endorsements_close_on": date(2023, 6, 30),
+        },
+    )
+    applied, decided = date(2023, 5, 10), date(2023, 9, 1)
+    admitted = _apply(first, by_slug["lusaka"], None, applied)
+    declined = _apply(first, by_slug["sfax"], None, applied)
+    not_endorsed = _apply(first, by_slug["swansea"], None, applied)
+    for application in (admitted, declined):
+        services.endorse_application(
+            actor=None, application=application, decision="endorse", today=date(2023, 6, 20)
+        )
+        _score(application, jurors, 2, network)
+    services.endorse_application(
+        actor=None,
+        application=not_endorsed,
+        decision="decline",
+        note="The city's plan needs the support of the regional government first (demo).",
+        today=date(2023, 6, 20),
+    )
+    services.decide_application(
+        actor=network, application=admitted, decision="admit", today=decided, notify=False
+    )
+    services.decide_application(
+        actor=network,
+        application=declined,
+        decision="decline",
+        note="Please apply again with the implementation plan adopted (demo).",
+        today=decided,
+        notify=False,
+    )
+    lusaka = by_slug["lusaka"]
+    City.objects.filter(pk=lusaka.pk).update(member_since=2023)
+    first_report = MembershipReport.objects.get(city=lusaka, due_on=date(2025, 9, 1))
+    services.submit_report(
+        actor=None,
+        report=first_report,
+        achievements="Twelve community learning centres opened; 4,000 adults enrolled (demo).",
+        next_steps="A learning festival and literacy circles in every ward (demo).",
+    )
+
+    # The second intake: open now, with applications at every step before a decision.
+    today = timezone.localdate()
+    second = services.create_call(
+        actor=network,
+        data={
+            "title": f"Membership call {today.year} (demo)",
+            "opens_on": today - timedelta(days=30),
+            "closes_on": today + timedelta(days=45),
+            "endorsements_close_on": today + timedelta(days=75),
+        },
+    )
+    _apply(second, by_slug["hangzhou"], None, today, language="zh-hans")  # with the commission
+    endorsed = _apply(second, by_slug["villa-maria"], None, today)
+    reviewing = _apply(second, by_slug["namyangju"], None, today)  # lapsed, applying again
+    ready = _apply(second, by_slug["sfax"], None, today)  # declined in 2023, again
+    for application in (endorsed, reviewing, ready):
+        services.endorse_application(actor=None, application=application, decision="endorse")
+    _score(reviewing, jurors, 1, network)
+    _score(ready, jurors, 2, network)
+
+    # Biennial reports of members: due soon (the demo city's), overdue within the
+    # grace period, and later ones.
+    members = [
+        city
+        for city in cities
+        if CityProfile.objects.filter(city=city, status=MembershipStatus.MEMBER).exists()
+    ]
+    reports = 1
+    for index, city in enumerate(members):
+        if city.slug == "lusaka":
+            continue
+        if city == context.demo_city:
+            due = today + timedelta(days=30)
+        elif index % 7 == 1:
+            due = today - timedelta(days=20)  # overdue, not lapsed yet
+        else:
+            due = today + timedelta(days=60 + (index * 37) % 600)
+        services.schedule_report(city=city, due_on=due)
+        reports += 1
+    return MembershipApplication.objects.count(), reports
+
+
 def seed_demo(context: DemoContext) -> None:
     cities = [*context.cities, *_create_member_cities(context)]
     for index, city in enumerate(cities):
@@ -1129,7 +1334,9 @@ def seed_demo(context: DemoContext) -> None:
     memberships = _clusters(cities, context)
     practices = _practices(cities, context)
     pairs = recompute_similar_practices()
+    applications, reports = _membership(cities, context)
     context.log(
         f"network: {len(cities)} member profiles, {memberships} cluster memberships, "
-        f"{practices} good practices, {pairs} similar pairs"
+        f"{practices} good practices, {pairs} similar pairs, two intakes with "
+        f"{applications} applications, {reports} biennial reports"
     )

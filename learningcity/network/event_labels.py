@@ -20,5 +20,21 @@ register_event_labels(
         "practice.withdrawn": _("Good practice withdrawn"),
         "practice.image_added": _("Picture added to a good practice"),
         "practice.image_removed": _("Picture removed from a good practice"),
+        # The membership lifecycle: these codes are also its steps' (LifecycleStep.code).
+        "membership.call_created": _("Membership call created"),
+        "membership.call_updated": _("Membership call changed"),
+        "membership.commission_granted": _("National Commission account given"),
+        "membership.commission_revoked": _("National Commission account taken back"),
+        "membership.applied": _("Applied for membership"),
+        "membership.endorsed": _("Endorsed by the National Commission"),
+        "membership.not_endorsed": _("Not endorsed by the National Commission"),
+        "membership.juror_assigned": _("Juror assigned"),
+        "membership.juror_removed": _("Juror removed"),
+        "membership.scored": _("Scored by a juror"),
+        "membership.admitted": _("Admitted to the network"),
+        "membership.declined": _("Not admitted to the network"),
+        "membership.report_submitted": _("Biennial report received"),
+        "membership.report_reminded": _("Reminder of the biennial report sent"),
+        "membership.lapsed": _("Membership lapsed: no biennial report"),
     }
 )

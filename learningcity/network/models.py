@@ -1,16 +1,19 @@
 """The network's side of a city: its member profile and membership history, the
-thematic clusters, and the good-practice library.
+thematic clusters, the good-practice library, and the membership lifecycle (calls,
+applications, jurors, biennial reports).
 
 ``core.City`` stays the one tenant: a city that only joins the network is a City, and
 its network profile is one row beside it (``CityProfile``). Later parts of the
-network (applications and calls, reports, threads, peer exchanges, partnerships) add
-their own models pointing at the same City and profile; the status history
-(``MembershipChange``) is where every lifecycle step will be written."""
+network (threads, peer exchanges, partnerships) add their own models pointing at the
+same City and profile. Status changes are ``MembershipChange`` rows; every other step
+of the lifecycle is a ``LifecycleStep`` row."""
 
 import uuid
+from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -20,9 +23,12 @@ from learningcity.core.models import City
 
 from .vocabulary import (
     CLUSTER_NAMES,
+    ApplicationStatus,
     CommunicationLanguage,
     MembershipStatus,
     PracticeStatus,
+    Recommendation,
+    ReportStatus,
 )
 
 YEAR_VALIDATORS = [MinValueValidator(1950), MaxValueValidator(2100)]
@@ -315,3 +321,262 @@ class SimilarPractice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.practice_id} ~ {self.other_id} ({self.rank})"
+
+
+# -- the membership lifecycle ---------------------------------------------------------
+
+
+class MembershipCall(models.Model):
+    """A call for new members: its window and its rules, as data a network
+    coordinator sets (the published defaults: three applications per National
+    Commission, 200 words per text) and the services enforce."""
+
+    title = models.CharField(_("title"), max_length=200)
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    endorsements_close_on = models.DateField(_("National Commissions decide by"))
+    max_per_commission = models.PositiveSmallIntegerField(
+        _("applications each National Commission may endorse"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+    )
+    word_limit = models.PositiveSmallIntegerField(
+        _("words allowed in each text of an application"),
+        default=200,
+        validators=[MinValueValidator(20), MaxValueValidator(2000)],
+    )
+    jurors_required = models.PositiveSmallIntegerField(
+        _("jurors' scores needed before a decision"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-opens_on", "-id"]
+        verbose_name = _("membership call")
+        verbose_name_plural = _("membership calls")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+            raise ValidationError({"closes_on": _("A call closes on or after the day it opens.")})
+        if (
+            self.closes_on
+            and self.endorsements_close_on
+            and self.endorsements_close_on < self.closes_on
+        ):
+            raise ValidationError(
+                {
+                    "endorsements_close_on": _(
+                        "National Commissions decide on or after the day the call closes."
+                    )
+                }
+            )
+
+    def is_open(self, today: date) -> bool:
+        return self.opens_on <= today <= self.closes_on
+
+
+class CommissionGrant(models.Model):
+    """An account of a country's National Commission for UNESCO: the role that
+    endorses or declines that country's applications, and sees only those. Held
+    here, scoped to a country, as catalogue keeps its provider staff: core's roles
+    are scoped to a city or to the whole network."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="commission_grants"
+    )
+    country_code = models.CharField(_("country"), max_length=2, help_text="ISO 3166-1")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["country_code", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "country_code"], name="commission_grant_unique")
+        ]
+        verbose_name = _("National Commission account")
+        verbose_name_plural = _("National Commission accounts")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.country_code}"
+
+
+def endorsement_path(instance: "MembershipApplication", filename: str) -> str:
+    # The name is ours (never the uploader's); the content was checked to be a PDF.
+    return f"network/applications/{instance.public_id}/{uuid.uuid4().hex}.pdf"
+
+
+class MembershipApplication(models.Model):
+    """A city's application in a call: part 1 of the form (the city's texts,
+    challenge ratings and the mayor's signed endorsement), then the National
+    Commission's endorsement, the jurors' scores and the network's decision."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    call = models.ForeignKey(MembershipCall, on_delete=models.PROTECT, related_name="applications")
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="membership_applications")
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.SUBMITTED,
+    )
+    language = models.CharField(
+        _("language of communication"),
+        max_length=2,
+        choices=CommunicationLanguage.choices,
+        default=CommunicationLanguage.ENGLISH,
+    )
+    motivation = models.TextField(_("motivation"))
+    implementation = models.TextField(_("implementation"))
+    interests = models.TextField(_("interests and expertise"), blank=True, max_length=2000)
+    challenges = models.JSONField(_("challenges"), default=dict)
+    endorsement = models.FileField(upload_to=endorsement_path, max_length=200)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    commission_note = models.TextField(_("National Commission's note"), blank=True)
+    commission_decided_at = models.DateTimeField(null=True, blank=True)
+    commission_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decision_note = models.TextField(_("note to the city"), blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "city"], name="application_once_per_call")
+        ]
+        indexes = [models.Index(fields=["call", "status"], name="network_application_status")]
+        verbose_name = _("membership application")
+        verbose_name_plural = _("membership applications")
+
+    def __str__(self) -> str:
+        return f"{self.city} · {self.call}"
+
+
+class JurorAssignment(models.Model):
+    """An expert juror's part in one application: assigned by a network
+    coordinator, then the juror's scores on the rubric and comment."""
+
+    application = models.ForeignKey(
+        MembershipApplication, on_delete=models.CASCADE, related_name="assignments"
+    )
+    # Kept without a name when the juror deletes their account: the decision stands.
+    juror = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="juror_assignments",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(default=timezone.now)
+    scores = models.JSONField(_("scores"), default=dict, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    recommendation = models.CharField(
+        _("recommendation"), max_length=8, choices=Recommendation.choices, blank=True
+    )
+    scored_at = models.DateTimeField(null=True, blank=True)
+
+    tenant_field = "application__city"
+
+    class Meta:
+        ordering = ["assigned_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "juror"], name="juror_once_per_application"
+            )
+        ]
+        verbose_name = _("juror assignment")
+        verbose_name_plural = _("juror assignments")
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.juror}"
+
+    @property
+    def total(self) -> int | None:
+        return sum(int(value) for value in self.scores.values()) if self.scores else None
+
+
+class MembershipReport(models.Model):
+    """A member's biennial report: due every two years from admission, with a grace
+    period after which a member that has not reported lapses. On submission it keeps
+    the city's indicator values and index results as they were (``data``)."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="membership_reports")
+    due_on = models.DateField(_("due on"))
+    grace_until = models.DateField(_("lapses after"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DUE
+    )
+    achievements = models.TextField(_("what the city achieved"), blank=True)
+    next_steps = models.TextField(_("what comes next"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Reminder stages already sent (days before the due date; 0: once overdue).
+    reminders_sent = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-due_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "due_on"], name="report_once_per_due_date")
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="network_report_due")]
+        verbose_name = _("biennial report")
+        verbose_name_plural = _("biennial reports")
+
+    def __str__(self) -> str:
+        return f"{self.city} · {self.due_on}"
+
+
+class LifecycleStep(models.Model):
+    """One step of a city's membership lifecycle (applied, endorsed, juror assigned,
+    scored, admitted, report received, reminded, lapsed…), never edited. Its code is
+    the step's audit event code, so both read the same (``event_labels``); status
+    changes are also ``MembershipChange`` rows."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="lifecycle_steps")
+    application = models.ForeignKey(
+        MembershipApplication,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="steps",
+    )
+    report = models.ForeignKey(
+        MembershipReport, on_delete=models.CASCADE, null=True, blank=True, related_name="steps"
+    )
+    code = models.CharField(max_length=40)
+    note = models.TextField(blank=True, max_length=1000)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("membership step")
+        verbose_name_plural = _("membership steps")
+
+    def __str__(self) -> str:
+        return f"{self.city}: {self.code} ({self.created_at:%Y-%m-%d})"

@@ -6,13 +6,27 @@
   coordinators (and site admins) edit any profile, change membership status, import
   and export the directory, and review practices.
 - An unpublished practice is seen only by its city's coordinators and the network
-  coordinators."""
+  coordinators.
+- Membership: network coordinators run calls, give National Commission accounts,
+  assign jurors and decide; a city's coordinators apply for their city and write its
+  biennial reports; a National Commission account endorses or declines the
+  applications of its country and sees only those; a juror sees only the
+  applications assigned to them. ``visible_applications`` is the one way to list
+  applications, ``can_view_application`` the one check for one."""
+
+from django.db.models import Q, QuerySet
 
 from learningcity.core import permissions as core_permissions
 from learningcity.core.models import City
 from learningcity.core.permissions import AnyUser
 
-from .models import Practice
+from .models import (
+    CommissionGrant,
+    JurorAssignment,
+    MembershipApplication,
+    MembershipReport,
+    Practice,
+)
 
 require = core_permissions.require
 
@@ -64,3 +78,86 @@ def can_view_practice(user: AnyUser, practice: Practice) -> bool:
 
 def can_see_revisions(user: AnyUser, practice: Practice) -> bool:
     return can_edit_practice(user, practice)
+
+
+# -- the membership lifecycle ---------------------------------------------------------
+
+
+def can_manage_calls(user: AnyUser) -> bool:
+    """Open calls and set their rules, give National Commission accounts, assign
+    jurors, decide, and follow every member's reports."""
+    return is_network_coordinator(user)
+
+
+def commission_countries(user: AnyUser) -> set[str]:
+    """The countries whose National Commission this account speaks for."""
+    if not (user.is_authenticated and user.is_active):
+        return set()
+    return set(CommissionGrant.objects.filter(user=user).values_list("country_code", flat=True))
+
+
+def is_commission(user: AnyUser) -> bool:
+    return bool(commission_countries(user))
+
+
+def is_juror(user: AnyUser) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return JurorAssignment.objects.filter(juror=user).exists()
+
+
+def can_apply_for(user: AnyUser, city: City) -> bool:
+    """A city applies through its own coordinators."""
+    return core_permissions.is_city_coordinator(user, city) or core_permissions.is_site_admin(user)
+
+
+def visible_applications(user: AnyUser) -> "QuerySet[MembershipApplication]":
+    """Every application ``user`` may see: all for network coordinators; otherwise
+    their own cities', their commission's countries' and those assigned to them."""
+    applications = MembershipApplication.objects.select_related("call", "city")
+    if is_network_coordinator(user):
+        return applications
+    if not (user.is_authenticated and user.is_active):
+        return applications.none()
+    seen = Q(city__in=core_permissions.coordinated_cities(user))
+    countries = commission_countries(user)
+    if countries:
+        seen |= Q(city__country_code__in=countries)
+    seen |= Q(assignments__juror=user)
+    return applications.filter(seen).distinct()
+
+
+def can_view_application(user: AnyUser, application: MembershipApplication) -> bool:
+    if is_network_coordinator(user) or can_apply_for(user, application.city):
+        return True
+    return can_endorse(user, application) or assignment_of(user, application) is not None
+
+
+def can_endorse(user: AnyUser, application: MembershipApplication) -> bool:
+    """The National Commission of the applying city's country."""
+    return application.city.country_code in commission_countries(user)
+
+
+def assignment_of(user: AnyUser, application: MembershipApplication) -> JurorAssignment | None:
+    """The juror's own assignment to ``application`` (None: not a juror of it)."""
+    if not (user.is_authenticated and user.is_active):
+        return None
+    return JurorAssignment.objects.filter(application=application, juror=user).first()
+
+
+def can_see_all_scores(user: AnyUser) -> bool:
+    """Jurors score alone; only the network's coordinators see every score."""
+    return is_network_coordinator(user)
+
+
+def can_see_lifecycle(user: AnyUser, city: City) -> bool:
+    """A city's applications and reports page."""
+    return is_network_coordinator(user) or can_apply_for(user, city)
+
+
+def can_write_report(user: AnyUser, report: MembershipReport) -> bool:
+    return can_apply_for(user, report.city)
+
+
+def can_view_report(user: AnyUser, report: MembershipReport) -> bool:
+    return is_network_coordinator(user) or can_apply_for(user, report.city)

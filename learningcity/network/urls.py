@@ -1,10 +1,12 @@
 """The network's pages, mounted at ``/network/`` by the project's URL map (before
-core's ``/<city-slug>/`` patterns). ``/network/`` itself is core's network page and
+core's ``/<city-slug>/`` patterns): the directory, clusters, good practices and the
+membership lifecycle (``membership/``). ``/network/`` itself is core's network page and
 ``/network/monitoring/`` is monitoring's; nothing here uses those paths."""
 
 from django.urls import path
 
 from . import views_directory as directory
+from . import views_membership as membership
 from . import views_practices as practices
 
 app_name = "network"
@@ -18,8 +20,53 @@ urlpatterns = [
     path("cities/<slug:city_slug>/edit/", directory.profile_edit, name="profile_edit"),
     path("cities/<slug:city_slug>/status/", directory.status_change, name="status_change"),
     path("cities/<slug:city_slug>/practices/", practices.city_practices, name="city_practices"),
+    path(
+        "cities/<slug:city_slug>/membership/",
+        membership.city_membership,
+        name="city_membership",
+    ),
+    path("cities/<slug:city_slug>/reports/<int:pk>/", membership.report, name="report"),
     path("clusters/", directory.clusters, name="clusters"),
     path("clusters/<slug:slug>/", directory.cluster, name="cluster"),
+    # The membership lifecycle (views_membership).
+    path("membership/", membership.membership, name="membership"),
+    path("membership/calls/new/", membership.call_form, name="call_new"),
+    path("membership/calls/<int:pk>/", membership.call, name="call"),
+    path("membership/calls/<int:pk>/edit/", membership.call_form, name="call_edit"),
+    path("membership/calls/<int:pk>/apply/<slug:city_slug>/", membership.apply, name="apply"),
+    path("membership/commission/", membership.commission_queue, name="commission_queue"),
+    path("membership/commissions/", membership.commissions, name="commissions"),
+    path("membership/jury/", membership.juror_queue, name="juror_queue"),
+    path(
+        "membership/applications/<uuid:public_id>/",
+        membership.application,
+        name="application",
+    ),
+    path(
+        "membership/applications/<uuid:public_id>/endorsement.pdf",
+        membership.endorsement_file,
+        name="endorsement_file",
+    ),
+    path(
+        "membership/applications/<uuid:public_id>/endorse/",
+        membership.application_endorse,
+        name="application_endorse",
+    ),
+    path(
+        "membership/applications/<uuid:public_id>/jurors/",
+        membership.application_jurors,
+        name="application_jurors",
+    ),
+    path(
+        "membership/applications/<uuid:public_id>/score/",
+        membership.application_score,
+        name="application_score",
+    ),
+    path(
+        "membership/applications/<uuid:public_id>/decide/",
+        membership.application_decide,
+        name="application_decide",
+    ),
     path("practices/", practices.library, name="library"),
     path("practices/export.csv", practices.export, name="library_csv"),
     path("practices/new/", practices.practice_new, name="practice_new"),

@@ -135,3 +135,55 @@ class PracticeStatus(models.TextChoices):
     RETURNED = "returned", _("Returned for changes")
     PUBLISHED = "published", _("Published")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# -- the membership lifecycle ---------------------------------------------------------
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Waiting for the National Commission")
+    NOT_ENDORSED = "not_endorsed", _("Not endorsed by the National Commission")
+    ENDORSED = "endorsed", _("Endorsed, waiting for jurors")
+    IN_REVIEW = "in_review", _("With the jurors")
+    ADMITTED = "admitted", _("Admitted to the network")
+    DECLINED = "declined", _("Not admitted to the network")
+
+
+# Where an application counts against its National Commission's limit in a call:
+# every application the commission endorsed, whatever the network decided since.
+ENDORSED_STATUSES = (
+    ApplicationStatus.ENDORSED,
+    ApplicationStatus.IN_REVIEW,
+    ApplicationStatus.ADMITTED,
+    ApplicationStatus.DECLINED,
+)
+
+
+class Recommendation(models.TextChoices):
+    ADMIT = "admit", _("Recommend admitting the city")
+    DECLINE = "decline", _("Recommend not admitting the city")
+
+
+# The challenges an applicant rates from 1 to 5 are the network's themes, in the
+# clusters' wording (so their translations are shared).
+CHALLENGES = CLUSTERS
+CHALLENGE_CODES = [code for code, _label in CHALLENGES]
+
+# What jurors score, each from 1 to 5.
+RUBRIC = [
+    ("commitment", _("Commitment of the city's leadership")),
+    ("vision", _("A clear learning-city vision for the city's context")),
+    ("implementation", _("Realistic plans and resources to carry it out")),
+    ("inclusion", _("Equity and inclusion of all learners")),
+    ("partnership", _("Partnerships across sectors and with residents")),
+    ("contribution", _("What the city can bring to the network")),
+]
+RUBRIC_CODES = [code for code, _label in RUBRIC]
+RUBRIC_NAMES = dict(RUBRIC)
+SCORE_RANGE = range(1, 6)
+
+
+class ReportStatus(models.TextChoices):
+    DUE = "due", _("Due")
+    SUBMITTED = "submitted", _("Received")
+    MISSED = "missed", _("Not received")
