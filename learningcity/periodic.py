@@ -24,7 +24,10 @@ from learningcity.catalogue import index_tasks as catalogue_index
 from learningcity.catalogue import jobs as catalogue_jobs
 from learningcity.catalogue import schedule as catalogue_schedule
 from learningcity.catalogue import services as catalogue_services
+from learningcity.festivals import services as festivals_services
 from learningcity.monitoring import services as monitoring_services
+from learningcity.network import services as network_services
+from learningcity.outreach import jobs as outreach_jobs
 from learningcity.plans import services as plans_services
 from learningcity.quality import invitations as quality_invitations
 
@@ -35,6 +38,9 @@ def reap_stalled_jobs() -> None:
     """Give jobs whose worker died to another worker, or fail them with a reason."""
     catalogue_jobs.reap_stalled_jobs()
     monitoring_services.reap_stalled_runs()
+    outreach_jobs.reap_stalled_runs()
+    plans_services.reap_stalled_report_prints()
+    festivals_services.reap_stalled_prints()
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -82,3 +88,21 @@ def send_plan_update_reminders() -> None:
 def send_feedback_invitations() -> None:
     """Invite each learner once per attended session to give feedback."""
     quality_invitations.send_feedback_invitations()
+
+
+# Once a day: members hear 60 and 14 days before their biennial report is due, and
+# once when it is overdue (once per stage; see network.services.send_report_reminders).
+@db_periodic_task(crontab(minute="0", hour="6"))
+@lock_task("send-membership-report-reminders")
+def send_membership_report_reminders() -> None:
+    """Remind member cities before (and once after) their biennial report is due."""
+    network_services.send_report_reminders()
+
+
+# Once a day, after the reminders: a member whose report has not come by the end of
+# its grace period lapses (its status history keeps the step).
+@db_periodic_task(crontab(minute="15", hour="6"))
+@lock_task("lapse-overdue-members")
+def lapse_overdue_members() -> None:
+    """Turn members whose biennial report is past its grace period to lapsed."""
+    network_services.lapse_overdue_members()

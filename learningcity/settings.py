@@ -270,6 +270,10 @@ SPREADSHEET_MAX_COMPRESSION_RATIO = env_int("SPREADSHEET_MAX_COMPRESSION_RATIO",
 # the finder) only once it has this many answers in a year (see quality/figures.py).
 QUALITY_MIN_ANSWERS = env_int("QUALITY_MIN_ANSWERS", 5)
 
+# Learning-city plan: the owners of an open action are e-mailed this many days before
+# its next progress update is due, once per due date (daily, see plans.notifications).
+PLAN_REMINDER_DAYS = env_int("PLAN_REMINDER_DAYS", 7)
+
 
 def _tile_origin(url: str) -> str:
     """The origin map tiles come from, for the Content-Security-Policy ("{s}." in a

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<slug:city_slug>/plan/", include("learningcity.plans.urls")),
     path("<slug:city_slug>/festivals/", include("learningcity.festivals.urls")),
     path("<slug:city_slug>/quality/", include("learningcity.quality.urls")),
+    path("<slug:city_slug>/outreach/", include("learningcity.outreach.urls")),
     path("", include("learningcity.core.urls")),
 ]
 
