@@ -1,7 +1,7 @@
 """Benchmark of the index engine (the ``compindex`` package) on deterministic synthetic data.
 
-Run with ``python bench/bench_index.py [--repeat 30] [--process-repeat 5] [--sa-n 1024]
-[--sa-repeat 3] [--years 5] [--panel-sa-n 256]``.
+Run with ``python bench/bench_index.py [--repeat 30] [--process-repeat 5]
+[--command-repeat 10] [--sa-n 1024] [--sa-repeat 3] [--years 5] [--panel-sa-n 256]``.
 
 Data: ``compindex.datasets.synthetic()``, 1,000 units x 42 indicators in a 4-level tree
 (42 indicators -> 7 pillars -> 3 sub-indices -> index), with groups, denominators and
@@ -12,27 +12,34 @@ Prints, as medians (and p95) over repeats:
 
 * process level: ``--help`` and the whole ``build`` of P1 as a new process, for the
   package's own command (``compindex``) and for the platform's (``learningcity index``,
-  which also imports Django);
-* in memory: every stage of ``run_pipeline``, the same with CSV parsing, a panel build
-  over ``--years`` time points (global normalisation, COINr purse), the uncertainty /
-  sensitivity analysis (N base samples, 5 inputs, N x 7 runs) and the same analysis of
-  the panel's latest year. The platform runs this same code (its adapter calls the
-  package), so these figures hold for both.
+  which also imports Django), wall time and the CPU time of the process;
+* in memory: the whole ``build`` command (read the CSVs, run, write every CSV) in this
+  process, through ``compindex.cli.main`` and through Django's
+  ``call_command("index", "build", ...)``; every stage of ``run_pipeline``, the same
+  with CSV parsing, a panel build over ``--years`` time points (global normalisation,
+  COINr purse), the uncertainty / sensitivity analysis (N base samples, 5 inputs,
+  N x 7 runs) and the same analysis of the panel's latest year. The platform runs this
+  same code (its adapter calls the package), so the engine's figures hold for both.
 
 The machine's load average is printed before and after: on a shared machine, compare
-figures taken at similar loads.
+figures taken at similar loads (wall time is about CPU time only when the load
+average is below the number of CPUs).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -82,31 +89,80 @@ def _load() -> str:
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPU(s)"
 
 
-def _process(argv: list[str], repeat: int) -> list[float]:
-    """Wall seconds of ``argv`` as a new process, ``repeat`` times (the first run also
-    warms the file cache and is dropped)."""
-    times = []
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _process(argv: list[str], repeat: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU (user + system) seconds of ``argv`` as a new process, ``repeat``
+    times (the first run also warms the file cache and is dropped)."""
+    times, cpu = [], []
     for i in range(repeat + 1):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), _children_cpu()
         subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         if i:
             times.append(time.perf_counter() - start)
-    return times
+            cpu.append(_children_cpu() - start_cpu)
+    return times, cpu
+
+
+def _with_cpu(times: list[float], cpu: list[float]) -> str:
+    return f"{_summary(times)}   CPU median {statistics.median(cpu) * 1000:7.1f} ms"
+
+
+def _build_args(files: dict[str, Path], out: Path) -> list[str]:
+    return [
+        *("build", "--data", str(files["data"]), "--meta", str(files["meta"])),
+        *("--spec", str(files["spec"]), "--out", str(out)),
+    ]
 
 
 def _time_processes(files: dict[str, Path], out: Path, repeat: int) -> None:
-    build = ["build", "--data", str(files["data"]), "--meta", str(files["meta"])]
-    build += ["--spec", str(files["spec"]), "--out"]
     commands = {
         "compindex": [str(BIN / "compindex")],
         "learningcity index": [str(BIN / "learningcity"), "index"],
     }
     print(f"whole process, P1 on {N_UNITS} x {N_INDICATORS}, {repeat} runs each")
     for name, cmd in commands.items():
-        print(f"  {name + ' --help':<28} {_summary(_process([*cmd, '--help'], repeat))}")
+        print(f"  {name + ' --help':<28} {_with_cpu(*_process([*cmd, '--help'], repeat))}")
         tag = name.replace(" ", "-")
-        times = _process([*cmd, *build, str(out / tag)], repeat)
-        print(f"  {name + ' build':<28} {_summary(times)}")
+        measured = _process([*cmd, *_build_args(files, out / tag)], repeat)
+        print(f"  {name + ' build':<28} {_with_cpu(*measured)}")
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("LEARNINGCITY_DATA_DIR", tempfile.mkdtemp(prefix="bench-index-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learningcity.settings")
+    import django
+
+    django.setup()
+
+
+def _time_commands(files: dict[str, Path], out: Path, repeat: int) -> None:
+    """The whole ``build`` in this process (modules already loaded): through the
+    package's command line and through the platform's management command."""
+    from compindex import cli
+
+    _setup_django()
+    from django.core.management import call_command
+
+    args = _build_args(files, out)
+    runs: dict[str, Callable[[], object]] = {
+        "compindex build": lambda: cli.main(args, prog="compindex"),
+        "learningcity index build": lambda: call_command("index", *args),
+    }
+    print(f"in memory: the whole build command, CSVs read and written, {repeat} repeats")
+    for name, run in runs.items():
+        times, cpu = [], []
+        for i in range(repeat + 1):  # the first run loads modules and is dropped
+            start, start_cpu = time.perf_counter(), time.process_time()
+            with contextlib.redirect_stdout(io.StringIO()):
+                run()
+            if i:
+                times.append(time.perf_counter() - start)
+                cpu.append(time.process_time() - start_cpu)
+        print(f"  {name:<26} {_with_cpu(times, cpu)}")
 
 
 def _time_pipeline(meta: IndexMeta, files: dict[str, Path], repeat: int) -> None:
@@ -186,6 +242,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--process-repeat", type=int, default=5)
+    parser.add_argument("--command-repeat", type=int, default=10)
     parser.add_argument("--sa-n", type=int, default=1024)
     parser.add_argument("--sa-repeat", type=int, default=3)
     parser.add_argument("--years", type=int, default=5, help="time points of the panel case")
@@ -202,6 +259,7 @@ def main() -> int:
         meta_frame.to_csv(files["meta"], index=False)
         files["spec"].write_text(json.dumps(SPEC))
         _time_processes(files, root / "out", args.process_repeat)
+        _time_commands(files, root / "out-in-memory", args.command_repeat)
         _time_pipeline(meta, files, args.repeat)
     _time_panel(meta, args.years, args.panel_repeat)
     _time_sensitivity(meta, args.sa_n, args.sa_repeat)

@@ -107,3 +107,32 @@ def test_commands_import_only_what_they_need(
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize(
+    ("before", "environ", "expected"),
+    [
+        ("", {}, "1"),
+        ("", {"OMP_NUM_THREADS": "3"}, "None"),  # the user's choice stands
+        ("", {"OPENBLAS_NUM_THREADS": "2"}, "2"),
+        ("import numpy\n", {}, "None"),  # too late to matter: left alone
+    ],
+)
+def test_the_command_asks_for_one_blas_thread_unless_told_otherwise(
+    before: str, environ: dict[str, str], expected: str
+) -> None:
+    import os
+
+    from compindex.cli import THREAD_VARIABLES
+
+    env = {k: v for k, v in os.environ.items() if k not in THREAD_VARIABLES} | environ
+    code = (
+        f"{before}import os\n"
+        "from compindex.cli import one_blas_thread\n"
+        "one_blas_thread()\n"
+        "print(os.environ.get('OPENBLAS_NUM_THREADS'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert done.stdout.strip() == expected

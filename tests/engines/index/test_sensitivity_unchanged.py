@@ -1,8 +1,8 @@
 """The faster uncertainty analysis gives the results the engine gave before it.
 
 ``data/sensitivity_before_speedup.json`` holds what ``run_sensitivity`` returned before
-runs were evaluated in blocks (one matrix product per level, one sort per block of
-runs, shared pipeline prefixes): learningcity commit 03a550e, ``engines/index``. Sobol'
+runs were evaluated in blocks (all runs of a block level by level, one sort per block
+of runs, shared pipeline prefixes): learningcity commit 03a550e, ``engines/index``. Sobol'
 indices must agree to 5e-15 and everything derived from ranks (the per-run outputs,
 the rank intervals, every unit's rank in every run) byte for byte. The cases cover
 missing values reaching the aggregation, every aggregator the analysis offers, "no

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .errors import IndexInputError, Problem
-from .meta import IndexMeta, is_missing, parse_number
+from .meta import MISSING_TOKENS, IndexMeta, is_missing, parse_number
 from .numeric import FloatArray, r_sort_key
 
 if TYPE_CHECKING:
@@ -178,10 +178,34 @@ def _check_columns(table: pd.DataFrame | Table, meta: IndexMeta, problems: list[
                 )
 
 
+def _plain_numbers(raw: list[object]) -> FloatArray | None:
+    """The common column in one pass: text numbers and missing tokens as a CSV holds
+    them, or floats. ``None`` when a cell needs :func:`parse_number`'s careful look
+    (a token with spaces, a logical, text, an integer object...), which then parses the
+    whole column; every cell accepted here is what :func:`parse_number` makes of it."""
+    nan = float("nan")
+    out: list[float] = []
+    append = out.append
+    try:
+        for cell in raw:
+            if isinstance(cell, str):
+                append(nan if cell in MISSING_TOKENS else float(cell))
+            elif isinstance(cell, float):
+                append(cell)
+            else:
+                return None
+    except ValueError:
+        return None
+    return np.array(out, dtype=np.float64)
+
+
 def _parse_numeric_column(
     table: pd.DataFrame | Table, col: str, ucodes: list[str], problems: list[Problem]
 ) -> FloatArray:
     raw = table[col].tolist()
+    plain = _plain_numbers(raw)
+    if plain is not None:
+        return plain
     out = np.full(len(raw), np.nan)
     bad = 0
     for i, cell in enumerate(raw):

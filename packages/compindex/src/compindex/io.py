@@ -74,16 +74,40 @@ class ColumnText:
     (written without ".0"), NaN and infinities go through :func:`format_cell`. Stages
     share most of their columns (an indicator nobody treats is the same in Screened
     and Treated, the normalised columns reappear in Aggregated), so a column met
-    again, byte for byte, is not formatted again."""
+    again, byte for byte, is not formatted again; and a column that differs from the
+    same code's column in the stage before in only some cells (imputation fills the
+    missing ones, winsorisation moves a few outliers) reuses the text of the others."""
 
     def __init__(self) -> None:
         self._memo: dict[bytes, list[str]] = {}
+        self._last: dict[str, tuple[FloatArray, list[str]]] = {}
 
-    def __call__(self, values: FloatArray) -> list[str]:
+    def __call__(self, values: FloatArray, code: str | None = None) -> list[str]:
         key = values.tobytes()
         cells = self._memo.get(key)
         if cells is None:
-            cells = self._memo[key] = self._format(values)
+            before = None if code is None else self._last.get(code)
+            cells = self._memo[key] = self._update(before, values)
+        if code is not None:
+            self._last[code] = (values, cells)
+        return cells
+
+    @classmethod
+    def _update(cls, before: tuple[FloatArray, list[str]] | None, values: FloatArray) -> list[str]:
+        """Text of ``values``, from ``before`` (an earlier column and its text) where
+        the two hold the same number (equal numbers have the same text: -0 and 0 are
+        both written "0")."""
+        if before is None or before[0].shape != values.shape:
+            return cls._format(values)
+        old, old_cells = before
+        with np.errstate(invalid="ignore"):
+            same = (old == values) | (np.isnan(old) & np.isnan(values))
+        changed = np.flatnonzero(~same)
+        if 2 * changed.size > values.size:
+            return cls._format(values)
+        cells = list(old_cells)
+        for j, cell in zip(changed.tolist(), cls._format(values[changed]), strict=True):
+            cells[j] = cell
         return cells
 
     @staticmethod
@@ -100,11 +124,33 @@ def write_frame(path: Path, frame: pd.DataFrame | Table) -> None:
     """Write a pandas frame (or a :class:`~compindex.table.Table`) in R
     ``write.csv(row.names = FALSE)`` style."""
     if isinstance(frame, Table):
-        write_table(path, frame.columns, frame.rows())
+        _write_columns(path, frame)
         return
     cols = [str(c) for c in frame.columns]
     records = frame.astype(object).itertuples(index=False, name=None)
     write_table(path, cols, records)
+
+
+def _write_columns(path: Path, table: Table) -> None:
+    """Write a :class:`Table` column by column: float arrays through
+    :class:`ColumnText` (the text :func:`format_cell` gives each cell), the rest cell
+    by cell."""
+    columns = []
+    for name in table.columns:
+        cells = table.values(name)
+        if not isinstance(cells, np.ndarray) or cells.ndim != 1:
+            columns.append([format_cell(v) for v in cells])
+        elif cells.dtype == np.float64:
+            columns.append(ColumnText._format(cells))
+        elif cells.dtype == np.bool_:
+            columns.append(["TRUE" if v else "FALSE" for v in cells.tolist()])
+        elif cells.dtype.kind in "iu":
+            columns.append([str(v) for v in cells.tolist()])
+        else:
+            columns.append([format_cell(v) for v in cells])
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(format_cell(h) for h in table.columns) + "\n")
+        fh.writelines(",".join(cells) + "\n" for cells in zip(*columns, strict=True))
 
 
 def _write_numeric(
@@ -115,7 +161,8 @@ def _write_numeric(
     text: ColumnText | None = None,
 ) -> None:
     text = text or ColumnText()
-    columns = [labels, *(text(values[:, j]) for j in range(values.shape[1]))]
+    codes = header[len(header) - values.shape[1] :]
+    columns = [labels, *(text(values[:, j], code) for j, code in enumerate(codes))]
     with path.open("w", encoding="utf-8", newline="") as fh:
         fh.write(",".join(format_cell(h) for h in header) + "\n")
         fh.writelines(",".join(cells) + "\n" for cells in zip(*columns, strict=True))

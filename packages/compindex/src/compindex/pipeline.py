@@ -365,7 +365,9 @@ def _run_screen(state: CoinState, step: Step) -> Dataset:
         None if force is None else _list_of_maps(force, step, "Force"),
     )
     state.result.screen = res
-    keep = np.isin(np.array(state.units.raw.ucodes), np.array(res.data.ucodes))
+    # A set, not np.isin: the same mask, without loading numpy.ma (np.unique does).
+    kept = set(res.data.ucodes)
+    keep = np.array([u in kept for u in state.units.raw.ucodes], dtype=bool)
     state.units = state.units.select_rows(keep)
     return res.data
 

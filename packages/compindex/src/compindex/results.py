@@ -31,7 +31,8 @@ USES = ("scores", "ranks")
 
 def round_values(values: np.ndarray, nround: int) -> np.ndarray:
     """Round to ``nround`` decimals, correctly rounding the binary value (like R >= 4.0)."""
-    return np.array([v if np.isnan(v) else round(float(v), nround) for v in values])
+    # Python's round() leaves NaN and infinities as they are.
+    return np.array([round(v, nround) for v in values.tolist()], dtype=np.float64)
 
 
 def _results_codes(meta: IndexMeta) -> list[str]:
