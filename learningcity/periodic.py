@@ -26,6 +26,7 @@ from learningcity.catalogue import schedule as catalogue_schedule
 from learningcity.catalogue import services as catalogue_services
 from learningcity.festivals import services as festivals_services
 from learningcity.monitoring import services as monitoring_services
+from learningcity.network import peer_services as network_peer_services
 from learningcity.network import services as network_services
 from learningcity.outreach import jobs as outreach_jobs
 from learningcity.plans import services as plans_services
@@ -106,3 +107,12 @@ def send_membership_report_reminders() -> None:
 def lapse_overdue_members() -> None:
     """Turn members whose biennial report is past its grace period to lapsed."""
     network_services.lapse_overdue_members()
+
+
+# Once a day: people who follow a cluster's discussions get the new posts in one
+# e-mail (see network.peer_services.send_cluster_digests).
+@db_periodic_task(crontab(minute="30", hour="7"))
+@lock_task("send-cluster-digests")
+def send_cluster_digests() -> None:
+    """E-mail each follower of a cluster the posts since their last digest."""
+    network_peer_services.send_cluster_digests()

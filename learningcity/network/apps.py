@@ -12,11 +12,14 @@ class NetworkConfig(AppConfig):
         from learningcity.core.services import register_personal_data
 
         from . import permissions
+        from .peer_services import erase_peer_data_of, export_peer_data_of
         from .services import erase_network_data_of, export_network_data_of
 
         # Practices and revisions a person wrote stay with their city; the export
         # lists them and erasure removes the person's name from them.
         register_personal_data(export_network_data_of, erase_network_data_of)
+        # Posts, reports, subscriptions and exchange requests (peer learning).
+        register_personal_data(export_peer_data_of, erase_peer_data_of)
 
         for section in [
             Section(
@@ -68,6 +71,15 @@ class NetworkConfig(AppConfig):
                 _("This city's applications and biennial reports."),
                 visible=lambda user, city: (
                     city is not None and permissions.can_see_lifecycle(user, city)
+                ),
+            ),
+            Section(
+                "desk",
+                _("Peer learning"),
+                "network:peers",
+                _("Cities like this one, cities that can help it, and its peer exchanges."),
+                visible=lambda user, city: (
+                    city is not None and permissions.can_see_peers(user, city)
                 ),
             ),
             Section(

@@ -1335,8 +1335,118 @@ def seed_demo(context: DemoContext) -> None:
     practices = _practices(cities, context)
     pairs = recompute_similar_practices()
     applications, reports = _membership(cities, context)
+    threads, posts, exchanges = _peer_learning(cities, context)
     context.log(
         f"network: {len(cities)} member profiles, {memberships} cluster memberships, "
         f"{practices} good practices, {pairs} similar pairs, two intakes with "
-        f"{applications} applications, {reports} biennial reports"
+        f"{applications} applications, {reports} biennial reports, {threads} cluster "
+        f"threads with {posts} posts, {exchanges} peer exchanges"
     )
+
+
+# -- peer learning --------------------------------------------------------------------
+
+DEMO_THREADS = [
+    (
+        "Finding volunteers for adult reading circles",
+        [
+            "Our libraries want to open **evening reading circles** for adults. How did "
+            "your cities find and train volunteers, and how many hours did they give?",
+            "We asked retired teachers first, through their union. A two-day course "
+            "and a monthly meeting kept most of them for more than a year.",
+            "Universities can help too: students earn credits for tutoring. See the "
+            "good practices of the cluster for two examples.",
+        ],
+    ),
+    (
+        "Measuring literacy beyond enrolment figures",
+        [
+            "Enrolment counts are easy to collect but say little about what people "
+            "can read afterwards. Which short assessments do you use?",
+            "Buy cheap certificates here!!!",  # hidden by the coordinating city
+            "We use a ten-minute reading task at the start and after six months, "
+            "with the same texts in both languages of the city.",
+        ],
+    ),
+]
+
+
+def _peer_learning(cities: list[City], context: DemoContext) -> tuple[int, int, int]:
+    """Two threads in the literacy cluster (one post hidden with its reason, a
+    report, a follower), and peer exchanges between the demo's two coordinated
+    cities: one completed with its outcome, one waiting for an answer."""
+    from learningcity.core.models import RoleGrant
+
+    from . import peer_services
+    from .models import Cluster, ClusterMembership
+
+    network = context.account("network", name="Network coordinator (demo)")
+    medellin_coordinator = context.accounts.get("coordinator")
+    cork_coordinator = context.accounts.get("coordinator-cork")
+    if medellin_coordinator is None or cork_coordinator is None:
+        return 0, 0, 0
+    cork_grant = RoleGrant.objects.filter(user=cork_coordinator, city__isnull=False).first()
+    if cork_grant is None or cork_grant.city is None:
+        return 0, 0, 0
+    medellin, cork = context.demo_city, cork_grant.city
+    literacy = Cluster.objects.get(slug="literacy")
+    for city in (medellin, cork):
+        ClusterMembership.objects.get_or_create(cluster=literacy, city=city)
+    literacy.coordinating_city = cork
+    literacy.save(update_fields=["coordinating_city"])
+
+    writers = [
+        (medellin_coordinator, medellin),
+        (cork_coordinator, cork),
+        (network, None),
+    ]
+    posts = 0
+    for title, bodies in DEMO_THREADS:
+        thread = peer_services.start_thread(
+            actor=medellin_coordinator,
+            cluster=literacy,
+            city=medellin,
+            title=title,
+            body=bodies[0],
+        )
+        posts += 1
+        for index, body in enumerate(bodies[1:], start=1):
+            actor, writer_city = writers[index % len(writers)]
+            post = peer_services.reply_to_thread(
+                actor=actor, thread=thread, city=writer_city, body=body
+            )
+            posts += 1
+            if body.startswith("Buy cheap"):
+                peer_services.report_post(
+                    actor=medellin_coordinator, post=post, reason="Advertising."
+                )
+                peer_services.hide_post(
+                    actor=cork_coordinator,
+                    post=post,
+                    reason="Advertising is not allowed in the cluster's discussions.",
+                )
+    peer_services.subscribe_to_cluster(actor=cork_coordinator, cluster=literacy)
+
+    done = peer_services.request_exchange(
+        actor=medellin_coordinator,
+        from_city=medellin,
+        to_city=cork,
+        topic="Learning festivals in every neighbourhood",
+        message="Could two of our organisers spend a week with yours during the festival?",
+    )
+    peer_services.answer_exchange(
+        actor=cork_coordinator, exchange=done, accept=True, note="Yes, in September."
+    )
+    peer_services.record_exchange_outcome(
+        actor=medellin_coordinator,
+        exchange=done,
+        outcome="Two organisers visited; Medellín now runs its festival in six comunas.",
+    )
+    peer_services.request_exchange(
+        actor=cork_coordinator,
+        from_city=cork,
+        to_city=medellin,
+        topic="Learning in public transport",
+        message="We would like to hear how the metro became a place of learning.",
+    )
+    return len(DEMO_THREADS), posts, 2

@@ -36,5 +36,17 @@ register_event_labels(
         "membership.report_submitted": _("Biennial report received"),
         "membership.report_reminded": _("Reminder of the biennial report sent"),
         "membership.lapsed": _("Membership lapsed: no biennial report"),
+        # Peer learning and policy dialogue (peer_services).
+        "peer.thread_started": _("Discussion started in a cluster"),
+        "peer.post_added": _("Reply posted in a cluster discussion"),
+        "peer.post_reported": _("Post reported to the moderators"),
+        "peer.post_hidden": _("Post hidden by a moderator"),
+        "peer.post_restored": _("Post shown again by a moderator"),
+        "peer.subscribed": _("Started following a cluster's discussions"),
+        "peer.unsubscribed": _("Stopped following a cluster's discussions"),
+        "peer.exchange_requested": _("Peer exchange requested"),
+        "peer.exchange_accepted": _("Peer exchange accepted"),
+        "peer.exchange_declined": _("Peer exchange declined"),
+        "peer.exchange_completed": _("Outcome of a peer exchange recorded"),
     }
 )

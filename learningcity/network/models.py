@@ -580,3 +580,16 @@ class LifecycleStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.city}: {self.code} ({self.created_at:%Y-%m-%d})"
+
+
+# Peer learning and policy dialogue (threads, moderation, peer exchanges).
+from .models_peer import (  # noqa: E402, F401
+    ClusterPost,
+    ClusterSubscription,
+    ClusterThread,
+    ExchangeStatus,
+    ModerationAction,
+    PeerExchange,
+    PostModeration,
+    PostReport,
+)

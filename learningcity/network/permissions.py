@@ -12,7 +12,11 @@
   biennial reports; a National Commission account endorses or declines the
   applications of its country and sees only those; a juror sees only the
   applications assigned to them. ``visible_applications`` is the one way to list
-  applications, ``can_view_application`` the one check for one."""
+  applications, ``can_view_application`` the one check for one.
+- Peer learning: a cluster's threads are for accounts with a role in one of its
+  member cities and the network coordinators; the coordinating city's coordinators
+  and the network coordinators moderate; a city's coordinators see its peer matches
+  and exchanges and act for it (``exchanges_of`` lists a city's exchanges)."""
 
 from django.db.models import Q, QuerySet
 
@@ -21,10 +25,12 @@ from learningcity.core.models import City
 from learningcity.core.permissions import AnyUser
 
 from .models import (
+    Cluster,
     CommissionGrant,
     JurorAssignment,
     MembershipApplication,
     MembershipReport,
+    PeerExchange,
     Practice,
 )
 
@@ -161,3 +167,72 @@ def can_write_report(user: AnyUser, report: MembershipReport) -> bool:
 
 def can_view_report(user: AnyUser, report: MembershipReport) -> bool:
     return is_network_coordinator(user) or can_apply_for(user, report.city)
+
+
+# -- peer learning and policy dialogue ------------------------------------------------
+#
+# A cluster's threads are for the people of its member cities (an account with a role
+# in a member city) and the network's coordinators: they read, post, reply, report
+# and subscribe. The network's coordinators and the coordinators of the cluster's
+# coordinating city moderate (hide and restore, with a reason). A city's coordinators
+# see its peer matches and exchanges, send requests for it and answer requests sent
+# to it; network coordinators see every exchange and match.
+
+
+def posting_cities(user: AnyUser, cluster: Cluster) -> list[City]:
+    """The member cities of ``cluster`` in which ``user`` holds a role."""
+    if not (user.is_authenticated and user.is_active):
+        return []
+    return list(
+        City.objects.filter(role_grants__user=user, cluster_memberships__cluster=cluster)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def can_post_in_cluster(user: AnyUser, cluster: Cluster) -> bool:
+    return is_network_coordinator(user) or bool(posting_cities(user, cluster))
+
+
+def can_read_cluster_threads(user: AnyUser, cluster: Cluster) -> bool:
+    return can_post_in_cluster(user, cluster)
+
+
+def can_moderate_cluster(user: AnyUser, cluster: Cluster) -> bool:
+    if is_network_coordinator(user):
+        return True
+    city = cluster.coordinating_city
+    return city is not None and core_permissions.is_city_coordinator(user, city)
+
+
+def can_act_for_city(user: AnyUser, city: City) -> bool:
+    """Send and answer peer-exchange requests for ``city``."""
+    return core_permissions.is_city_coordinator(user, city) or core_permissions.is_site_admin(user)
+
+
+def can_see_peers(user: AnyUser, city: City) -> bool:
+    """A city's peer matches and its exchanges."""
+    return is_network_coordinator(user) or can_act_for_city(user, city)
+
+
+def exchanges_of(city: City) -> "QuerySet[PeerExchange]":
+    """The one way to list a city's exchanges: those it sent and those sent to it."""
+    return PeerExchange.objects.filter(Q(from_city=city) | Q(to_city=city)).select_related(
+        "from_city", "to_city"
+    )
+
+
+def can_view_exchange(user: AnyUser, exchange: PeerExchange) -> bool:
+    return (
+        is_network_coordinator(user)
+        or can_act_for_city(user, exchange.from_city)
+        or can_act_for_city(user, exchange.to_city)
+    )
+
+
+def can_answer_exchange(user: AnyUser, exchange: PeerExchange) -> bool:
+    return can_act_for_city(user, exchange.to_city)
+
+
+def can_record_outcome(user: AnyUser, exchange: PeerExchange) -> bool:
+    return can_act_for_city(user, exchange.from_city) or can_act_for_city(user, exchange.to_city)

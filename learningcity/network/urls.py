@@ -1,12 +1,14 @@
 """The network's pages, mounted at ``/network/`` by the project's URL map (before
-core's ``/<city-slug>/`` patterns): the directory, clusters, good practices and the
-membership lifecycle (``membership/``). ``/network/`` itself is core's network page and
-``/network/monitoring/`` is monitoring's; nothing here uses those paths."""
+core's ``/<city-slug>/`` patterns): the directory, clusters, good practices, the
+membership lifecycle (``membership/``) and peer learning (threads, peers, exchanges).
+``/network/`` itself is core's network page and ``/network/monitoring/`` is monitoring's;
+nothing here uses those paths."""
 
 from django.urls import path
 
 from . import views_directory as directory
 from . import views_membership as membership
+from . import views_peer as peer
 from . import views_practices as practices
 
 app_name = "network"
@@ -28,6 +30,15 @@ urlpatterns = [
     path("cities/<slug:city_slug>/reports/<int:pk>/", membership.report, name="report"),
     path("clusters/", directory.clusters, name="clusters"),
     path("clusters/<slug:slug>/", directory.cluster, name="cluster"),
+    # Peer learning and policy dialogue (views_peer).
+    path("clusters/<slug:slug>/threads/", peer.cluster_threads, name="cluster_threads"),
+    path("clusters/<slug:slug>/follow/", peer.cluster_subscription, name="cluster_subscription"),
+    path("threads/<int:pk>/", peer.thread, name="thread"),
+    path("posts/<int:pk>/report/", peer.post_report, name="post_report"),
+    path("posts/<int:pk>/moderate/", peer.post_moderate, name="post_moderate"),
+    path("cities/<slug:city_slug>/peers/", peer.peers, name="peers"),
+    path("cities/<slug:city_slug>/exchanges/new/", peer.exchange_new, name="exchange_new"),
+    path("exchanges/<uuid:public_id>/", peer.exchange, name="exchange"),
     # The membership lifecycle (views_membership).
     path("membership/", membership.membership, name="membership"),
     path("membership/calls/new/", membership.call_form, name="call_new"),

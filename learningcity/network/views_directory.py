@@ -264,6 +264,7 @@ def cluster(request: HttpRequest, slug: str) -> HttpResponse:
             "cluster": found,
             "members": members,
             "own": [(city, city.pk in member_ids) for city in own],
+            "can_discuss": permissions.can_read_cluster_threads(request.user, found),
         },
     )
 
