@@ -31,6 +31,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _bench import create_bench_city, percentile  # noqa: E402  (run from bench/)
+
 CITY_SLUG = "bench-festival"
 FESTIVAL_SLUG = "festival"
 
@@ -81,7 +83,6 @@ def setup_django(data_dir: str) -> None:
 def seed(args: argparse.Namespace) -> Any:
     """A city with a catalogue and a published festival of ``--events`` dates."""
     from datetime import datetime, timedelta
-    from decimal import Decimal
 
     import numpy as np
     from django.db import transaction
@@ -89,32 +90,14 @@ def seed(args: argparse.Namespace) -> Any:
 
     from learningcity.catalogue.demo import Counts, seed_catalogue
     from learningcity.catalogue.models import Opportunity, Session
-    from learningcity.core.demo import DEMO_DISTRICTS, DemoContext
-    from learningcity.core.models import City, District, UnescoRegion
+    from learningcity.core.demo import DemoContext
     from learningcity.festivals import services
     from learningcity.festivals.models import Entry, EntryStatus, Festival, FestivalStatus
 
     started = time.perf_counter()
     rng = np.random.default_rng(args.seed)
     with transaction.atomic():
-        city = City.objects.create(
-            slug=CITY_SLUG,
-            name="Medellín (benchmark)",
-            country="Colombia",
-            country_code="CO",
-            region=UnescoRegion.LATIN_AMERICA_CARIBBEAN,
-            population=2_533_000,
-            area_km2=Decimal(382),
-            languages=["es", "en"],
-            time_zone="America/Bogota",
-            latitude=6.2442,
-            longitude=-75.5812,
-            is_demo=True,
-        )
-        District.objects.bulk_create(
-            District(city=city, slug=slug, name=name, latitude=lat, longitude=lng)
-            for slug, name, lat, lng in DEMO_DISTRICTS
-        )
+        city = create_bench_city(CITY_SLUG, "Medellín (benchmark)", with_districts=True)
         context = DemoContext(
             size="small", seed=args.seed, rng=rng, demo_city=city, cities=[city], log=print
         )
@@ -177,11 +160,6 @@ def seed(args: argparse.Namespace) -> Any:
         events = services.rebuild_festival_events(festival)
     print(f"seeded {events:,} festival events in {time.perf_counter() - started:.1f} s")
     return Festival.objects.select_related("city").get(pk=festival.pk)
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def programme_urls(festival: Any, count: int, rng: random.Random) -> list[str]:

@@ -57,6 +57,8 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _bench import create_bench_city, percentile  # noqa: E402  (run from bench/)
+
 CITY_SLUG = "bench"
 WORDS = [
     "pintura", "ingles", "programacion", "yoga", "huerta", "fotografia", "teatro",
@@ -169,15 +171,13 @@ def setup_django(args: argparse.Namespace) -> None:
 
 def seed(args: argparse.Namespace) -> Any:
     """The benchmark city with ``--opportunities`` opportunities (reused if present)."""
-    from decimal import Decimal
-
     import numpy as np
     from django.db import transaction
 
     from learningcity.catalogue.demo import Counts, seed_catalogue
     from learningcity.catalogue.models import Opportunity
-    from learningcity.core.demo import DEMO_DISTRICTS, DEMO_EMAIL_DOMAIN, DemoContext
-    from learningcity.core.models import City, District, UnescoRegion, User
+    from learningcity.core.demo import DEMO_EMAIL_DOMAIN, DemoContext
+    from learningcity.core.models import City, User
 
     city = City.objects.filter(slug=CITY_SLUG).first()
     if (
@@ -191,24 +191,7 @@ def seed(args: argparse.Namespace) -> Any:
     with transaction.atomic():
         City.objects.filter(slug=CITY_SLUG).delete()
         User.objects.filter(email__endswith=DEMO_EMAIL_DOMAIN).delete()
-        city = City.objects.create(
-            slug=CITY_SLUG,
-            name="Medellín (benchmark)",
-            country="Colombia",
-            country_code="CO",
-            region=UnescoRegion.LATIN_AMERICA_CARIBBEAN,
-            population=2_533_000,
-            area_km2=Decimal(382),
-            languages=["es", "en"],
-            time_zone="America/Bogota",
-            latitude=6.2442,
-            longitude=-75.5812,
-            is_demo=True,
-        )
-        District.objects.bulk_create(
-            District(city=city, slug=slug, name=name, latitude=lat, longitude=lng)
-            for slug, name, lat, lng in DEMO_DISTRICTS
-        )
+        city = create_bench_city(CITY_SLUG, "Medellín (benchmark)", with_districts=True)
         context = DemoContext(
             size="small",
             seed=args.seed,
@@ -239,11 +222,6 @@ def random_question(rng: random.Random) -> dict[str, Any]:
         "near": rng.choice(DISTRICTS),
         "km": "5",
     }
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def describe(values: list[float]) -> str:

@@ -32,6 +32,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _bench import create_bench_city, percentile  # noqa: E402  (run from bench/)
+
 CITY_SLUG = "bench-plan"
 TARGET_P95_MS = 100.0
 TARGET_BYTES = 60 * 1024
@@ -95,7 +97,7 @@ def seed(args: argparse.Namespace) -> Any:
     from django.utils import timezone
 
     from learningcity.catalogue.models import Provider
-    from learningcity.core.models import City, Role, RoleGrant, UnescoRegion, User
+    from learningcity.core.models import Role, RoleGrant, User
     from learningcity.monitoring.models import IndicatorValue, ValueStatus
     from learningcity.plans import frameworks, services
     from learningcity.plans.models import Action, ActionStatus, ActionUpdate
@@ -103,20 +105,7 @@ def seed(args: argparse.Namespace) -> Any:
     rng = random.Random(args.seed)
     started = time.perf_counter()
     with transaction.atomic():
-        city = City.objects.create(
-            slug=CITY_SLUG,
-            name="Medellín (plan benchmark)",
-            country="Colombia",
-            country_code="CO",
-            region=UnescoRegion.LATIN_AMERICA_CARIBBEAN,
-            population=2_533_000,
-            area_km2=Decimal(382),
-            languages=["es", "en"],
-            time_zone="America/Bogota",
-            latitude=6.2442,
-            longitude=-75.5812,
-            is_demo=True,
-        )
+        city = create_bench_city(CITY_SLUG, "Medellín (plan benchmark)")
         actor = User.objects.create_user(email="bench-plan@example.org", password=None)
         RoleGrant.objects.create(user=actor, role=Role.CITY_COORDINATOR, city=city)
         providers = Provider.objects.bulk_create(
@@ -220,11 +209,6 @@ def seed(args: argparse.Namespace) -> Any:
         f"in {time.perf_counter() - started:.1f} s"
     )
     return city
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def measure(args: argparse.Namespace) -> bool:

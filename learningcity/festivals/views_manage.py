@@ -2,6 +2,8 @@
 providers' staff submit their opportunities. Access is checked first in every view,
 through ``festivals.permissions``."""
 
+from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -60,26 +62,36 @@ def manage(request: HttpRequest, city: City) -> HttpResponse:
     return render(request, "festivals/manage.html", {"city": city, "festivals": festivals})
 
 
-@login_required
-@city_page
-def festival_new(request: HttpRequest, city: City) -> HttpResponse:
-    core_permissions.require(permissions.can_manage_festivals(request.user, city))
-    form = FestivalForm(request.POST or None)
+def _festival_form(
+    request: HttpRequest,
+    city: City,
+    form: FestivalForm,
+    save: Callable[[], Festival],
+    context: dict[str, Any],
+) -> HttpResponse:
+    """The festival's form: saved through ``save`` when posted and valid, then on to the
+    festival's submissions; otherwise shown again with what to change."""
     if request.method == "POST" and form.is_valid():
         try:
-            festival = services.create_festival(
-                actor=_actor(request), city=city, fields=form.cleaned_data
-            )
+            festival = save()
         except ValidationError as error:
             _show_errors(form, error)
         else:
             messages.success(request, _("Festival saved."))
             return redirect("festivals:entries", city_slug=city.slug, slug=festival.slug)
-    return render(
-        request,
-        "festivals/festival_form.html",
-        {"city": city, "form": form, "title": _("New learning festival")},
-    )
+    return render(request, "festivals/festival_form.html", {"city": city, "form": form, **context})
+
+
+@login_required
+@city_page
+def festival_new(request: HttpRequest, city: City) -> HttpResponse:
+    core_permissions.require(permissions.can_manage_festivals(request.user, city))
+    form = FestivalForm(request.POST or None)
+
+    def save() -> Festival:
+        return services.create_festival(actor=_actor(request), city=city, fields=form.cleaned_data)
+
+    return _festival_form(request, city, form, save, {"title": _("New learning festival")})
 
 
 @login_required
@@ -87,22 +99,16 @@ def festival_new(request: HttpRequest, city: City) -> HttpResponse:
 def festival_edit(request: HttpRequest, city: City, slug: str) -> HttpResponse:
     festival = _managed_festival(request, city, slug)
     form = FestivalForm(request.POST or None, instance=festival)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Festival:
+        # Validating the form wrote its values onto ``festival``: the service compares
+        # them with the row as it is stored.
         original = Festival.objects.get(pk=festival.pk)
-        try:
-            services.update_festival(
-                actor=_actor(request), festival=original, changes=form.cleaned_data
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, _("Festival saved."))
-            return redirect("festivals:entries", city_slug=city.slug, slug=original.slug)
-    return render(
-        request,
-        "festivals/festival_form.html",
-        {"city": city, "form": form, "festival": festival, "title": festival.name},
-    )
+        return services.update_festival(
+            actor=_actor(request), festival=original, changes=form.cleaned_data
+        )
+
+    return _festival_form(request, city, form, save, {"festival": festival, "title": festival.name})
 
 
 @login_required

@@ -70,18 +70,9 @@ class ProfileForm(NoNulMixin, forms.ModelForm):
         fields = PROFILE_FIELDS
         widgets = {"contact_address": forms.Textarea(attrs={"rows": 3})}
 
+    # The city's own population and area stand just before the year each was counted.
     field_order = [
-        "website",
-        "mayor_title",
-        "mayor_name",
-        "mayor_office",
-        "contact_name",
-        "contact_title",
-        "contact_organisation",
-        "contact_address",
-        "contact_phone",
-        "contact_email",
-        "communication_language",
+        *PROFILE_FIELDS[: PROFILE_FIELDS.index("population_year")],
         "population",
         "population_year",
         "area_km2",

@@ -4,6 +4,7 @@ read the request, check ``permissions``, call ``services``, render."""
 
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from learningcity.core.http import PageNotFound
 from learningcity.core.models import User
 from learningcity.core.permissions import coordinated_cities
-from learningcity.core.tenancy import get_city
+from learningcity.core.tenancy import for_city, get_city
 
 from . import permissions, report_data, services
 from .forms_membership import (
@@ -281,6 +282,28 @@ def _application_page(
     return render(request, "network/application.html", context, status=status)
 
 
+def _step_on_application(
+    request: HttpRequest,
+    application: MembershipApplication,
+    name: str,
+    form: Form,
+    take_step: Callable[[], object],
+    done: str,
+) -> HttpResponse:
+    """One posted step on an application: ``take_step`` runs if the form is valid, then
+    ``done`` is said and the application shown; otherwise its page again with the form
+    (named ``name`` there) and what to change."""
+    if form.is_valid():
+        try:
+            take_step()
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("network:application", public_id=application.public_id)
+    return _application_page(request, application, {name: form}, status=400)
+
+
 @login_required
 @require_safe
 def application(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -308,20 +331,19 @@ def application_endorse(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
     found = _visible_application(request, public_id)
     permissions.require(permissions.can_endorse(request.user, found))
     form = EndorsementForm(request.POST)
-    if form.is_valid():
-        try:
-            services.endorse_application(
-                actor=_user(request),
-                application=found,
-                decision=form.cleaned_data["decision"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, _("The National Commission's decision is recorded."))
-            return redirect("network:application", public_id=found.public_id)
-    return _application_page(request, found, {"endorse": form}, status=400)
+    return _step_on_application(
+        request,
+        found,
+        "endorse",
+        form,
+        lambda: services.endorse_application(
+            actor=_user(request),
+            application=found,
+            decision=form.cleaned_data["decision"],
+            note=form.cleaned_data["note"],
+        ),
+        _("The National Commission's decision is recorded."),
+    )
 
 
 @login_required
@@ -345,17 +367,16 @@ def application_jurors(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
             return _application_page(request, found, {"jurors": form}, status=400)
         messages.success(request, _("The juror is removed."))
         return redirect("network:application", public_id=found.public_id)
-    if form.is_valid():
-        try:
-            services.assign_juror(
-                actor=_user(request), application=found, email=form.cleaned_data["email"]
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, _("The juror is assigned."))
-            return redirect("network:application", public_id=found.public_id)
-    return _application_page(request, found, {"jurors": form}, status=400)
+    return _step_on_application(
+        request,
+        found,
+        "jurors",
+        form,
+        lambda: services.assign_juror(
+            actor=_user(request), application=found, email=form.cleaned_data["email"]
+        ),
+        _("The juror is assigned."),
+    )
 
 
 @login_required
@@ -366,21 +387,20 @@ def application_score(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
     permissions.require(own is not None)
     assert own is not None
     form = ScoreForm(request.POST)
-    if form.is_valid():
-        try:
-            services.score_application(
-                actor=_user(request),
-                assignment=own,
-                scores=form.scores(),
-                comment=form.cleaned_data["comment"],
-                recommendation=form.cleaned_data["recommendation"],
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, _("Your scores are saved."))
-            return redirect("network:application", public_id=found.public_id)
-    return _application_page(request, found, {"score": form}, status=400)
+    return _step_on_application(
+        request,
+        found,
+        "score",
+        form,
+        lambda: services.score_application(
+            actor=_user(request),
+            assignment=own,
+            scores=form.scores(),
+            comment=form.cleaned_data["comment"],
+            recommendation=form.cleaned_data["recommendation"],
+        ),
+        _("Your scores are saved."),
+    )
 
 
 @login_required
@@ -389,20 +409,19 @@ def application_decide(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     found = _visible_application(request, public_id)
     permissions.require(permissions.can_manage_calls(request.user))
     form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.decide_application(
-                actor=_user(request),
-                application=found,
-                decision=form.cleaned_data["decision"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, _("The decision is recorded and the city is told."))
-            return redirect("network:application", public_id=found.public_id)
-    return _application_page(request, found, {"decide": form}, status=400)
+    return _step_on_application(
+        request,
+        found,
+        "decide",
+        form,
+        lambda: services.decide_application(
+            actor=_user(request),
+            application=found,
+            decision=form.cleaned_data["decision"],
+            note=form.cleaned_data["note"],
+        ),
+        _("The decision is recorded and the city is told."),
+    )
 
 
 # -- queues of the National Commissions and the jurors -----------------------------------
@@ -519,7 +538,7 @@ def city_membership(request: HttpRequest, city_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def report(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
     city = get_city(city_slug)
-    found = MembershipReport.objects.filter(city=city, pk=pk).first()
+    found = for_city(MembershipReport, city).filter(pk=pk).first()
     if found is None:
         raise PageNotFound(_("There is no such report."))
     permissions.require(permissions.can_view_report(request.user, found))

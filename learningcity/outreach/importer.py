@@ -172,7 +172,8 @@ def _feature_point(geometry: object) -> tuple[float, float] | None:
             return _centroid([coords[0]])  # type: ignore[index]
         if kind == "MultiPolygon":
             return _centroid([polygon[0] for polygon in coords])  # type: ignore[union-attr]
-    except (TypeError, ValueError, IndexError, KeyError):
+    # OverflowError: a JSON integer too large for a float (JSON numbers have no limit).
+    except (TypeError, ValueError, IndexError, KeyError, OverflowError):
         return None
     return None
 
@@ -224,6 +225,12 @@ def _check(
     names: dict[str, int] = {}
     for number, values in rows:
         errors: list[RowError] = []
+        for column, value in values.items():
+            if "\x00" in value:  # databases refuse it; it is never meant
+                errors.append(
+                    RowError(number, column, _("This cell contains an invisible NUL character."))
+                )
+                values[column] = value.replace("\x00", "")
         fields = build(number, values, errors, districts)
         _check_place(number, values, fields, city, errors)
         name = str(fields.get("name", "")).lower()

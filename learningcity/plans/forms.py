@@ -13,6 +13,7 @@ from learningcity.monitoring.models import FrameworkNode
 
 from .frameworks import city_choices
 from .models import Action, ActionStatus, Goal, Plan, Target
+from .services import ACTION_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -78,19 +79,7 @@ class ActionForm(forms.ModelForm):
 
     class Meta:
         model = Action
-        fields = [
-            "goal",
-            "title",
-            "description",
-            "provider",
-            "partner_name",
-            "budget",
-            "currency",
-            "start_date",
-            "end_date",
-            "status",
-            "update_due",
-        ]
+        fields = list(ACTION_FIELDS)  # what save_action writes, and only that
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "start_date": DateInput(),

@@ -289,7 +289,7 @@ def _coordinator_city(request: HttpRequest, city_slug: str) -> City:
 
 
 def _plan_or_start(city: City) -> Plan | None:
-    return Plan.objects.filter(city=city).first()
+    return for_city(Plan, city).first()
 
 
 @login_required

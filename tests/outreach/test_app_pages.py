@@ -105,6 +105,39 @@ def test_geojson_points_and_polygons_become_blocks_at_their_centre(city_a, distr
     assert "could not be read as JSON" in response.content.decode()
 
 
+def test_geojson_coordinates_too_large_for_a_number_are_a_row_error(city_a, districts, coordinator):
+    # JSON integers have no limit; 10**400 is past what a float holds.
+    ring = [["HUGE", 51.9], [-8.46, 51.9], [-8.46, 51.91], ["HUGE", 51.9]]
+    for geometry in (
+        {"type": "Point", "coordinates": ["HUGE", 51.9]},
+        {"type": "Polygon", "coordinates": [ring]},
+    ):
+        feature = {"type": "Feature", "properties": {"name": "Far"}, "geometry": geometry}
+        document = json.dumps({"type": "FeatureCollection", "features": [feature]})
+        far = document.replace('"HUGE"', "1" + "0" * 400)
+        response = upload(coordinator, city_a, "demand", far, "far.geojson")
+        assert response.status_code == 422
+        assert "<td>1</td><td>geometry</td>" in response.content.decode()
+    assert not DemandBlock.objects.exists()
+
+
+def test_a_nul_character_in_a_cell_is_a_row_error_not_a_stored_name(city_a, districts, coordinator):
+    # PostgreSQL refuses to store NUL; the row is named instead of the import failing.
+    demand = "name,district,lat,lon,older\nNorth\x00 1,north,51.905,-8.470,120\n"
+    response = upload(coordinator, city_a, "demand", demand)
+    assert response.status_code == 422
+    assert "<td>2</td><td>name</td><td>This cell contains an invisible NUL character." in (
+        response.content.decode()
+    )
+    candidates = "name,address,lat,lon\nSquare,North\x00 square,51.9052,-8.4705\n"
+    response = upload(coordinator, city_a, "candidates", candidates)
+    assert response.status_code == 422
+    assert "<td>address</td><td>This cell contains an invisible NUL character." in (
+        response.content.decode()
+    )
+    assert not DemandBlock.objects.exists() and not CandidateStop.objects.exists()
+
+
 # ---- planning --------------------------------------------------------------------------
 
 

@@ -12,22 +12,9 @@ from learningcity.plans import services
 from learningcity.plans.models import Action, ActionUpdate, Goal, Plan, Target
 from tests.catalogue.factories import make_provider, make_staff
 from tests.conftest import client_for, make_user
-from tests.plans.factories import add_values, kflc, make_action, make_goal, make_plan, make_target
+from tests.plans.factories import add_values, kflc, make_action, make_goal, make_plan
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def published(city_a, coordinator_a):
-    plan = make_plan(city_a, coordinator_a)
-    goal = make_goal(plan, coordinator_a)
-    provider = make_provider(city_a, name="Alpha Library")
-    make_action(goal, coordinator_a, title="Reading circles", provider=provider, partner_name="")
-    make_action(goal, coordinator_a, title='=HYPERLINK("x")', status="done")
-    make_target(goal, coordinator_a)
-    add_values(city_a, "I1_1_1", {2023: 83.0, 2024: 85.0})
-    services.publish_plan(actor=coordinator_a, plan=plan)
-    return plan
 
 
 def test_public_page_shows_promises_progress_and_the_rule(client, published):

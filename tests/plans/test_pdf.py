@@ -12,9 +12,7 @@ from learningcity import periodic
 from learningcity.core.jobs import FileJobStatus
 from learningcity.plans import printing, services
 from learningcity.plans.models import Action, ReportPrint
-from tests.catalogue.factories import make_provider
 from tests.conftest import client_for
-from tests.plans.factories import add_values, make_action, make_goal, make_plan, make_target
 
 pytestmark = pytest.mark.django_db
 
@@ -24,19 +22,6 @@ PAGE = "/alpha/plan/report/pdf/"
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def published(city_a, coordinator_a):
-    plan = make_plan(city_a, coordinator_a)
-    goal = make_goal(plan, coordinator_a)
-    provider = make_provider(city_a, name="Alpha Library")
-    make_action(goal, coordinator_a, title="Reading circles", provider=provider, partner_name="")
-    make_action(goal, coordinator_a, title="Family learning days", status="done")
-    make_target(goal, coordinator_a)
-    add_values(city_a, "I1_1_1", {2023: 83.0, 2024: 85.0})
-    services.publish_plan(actor=coordinator_a, plan=plan)
-    return plan
 
 
 def a_job(plan, **fields):
