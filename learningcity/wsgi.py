@@ -33,8 +33,13 @@ def _compile_templates() -> None:
 if not settings.DEBUG:  # with DEBUG on, templates are reloaded when they change
     _compile_templates()
     # A few finder pages answered here, so that what they build is shared by every
-    # worker forked from a preloaded master (see catalogue/warm_up.py).
-    if os.environ.get("LEARNINGCITY_WARM_UP", "1") != "0":
+    # worker forked from a preloaded master (see catalogue/warm_up.py). Only under
+    # gunicorn (its arbiter sets SERVER_SOFTWARE before loading the app): anywhere else
+    # (tests, scripts importing the app) closing the connections would cut the caller's.
+    if (
+        os.environ.get("SERVER_SOFTWARE", "").startswith("gunicorn/")
+        and os.environ.get("LEARNINGCITY_WARM_UP", "1") != "0"
+    ):
         from learningcity.catalogue.warm_up import warm_up
 
         warm_up(application)

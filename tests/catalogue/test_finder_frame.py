@@ -159,3 +159,20 @@ def test_the_warm_up_answers_the_finder_and_leaves_no_connection_open(listed, ci
     assert search._indexes == {}  # the master keeps no index mapped
     if connection.vendor != "sqlite":  # an in-memory test database is never closed
         assert connection.connection is None
+
+
+def test_only_gunicorn_loading_the_app_warms_it_up(monkeypatch):
+    """Importing the app elsewhere (a test, a script) must not run the warm-up: it
+    closes the database connections, which would cut the importer's own."""
+    import importlib
+
+    import learningcity.wsgi
+
+    called = []
+    monkeypatch.setattr(warm_up, "warm_up", called.append)
+    monkeypatch.delenv("SERVER_SOFTWARE", raising=False)
+    importlib.reload(learningcity.wsgi)
+    assert called == []
+    monkeypatch.setenv("SERVER_SOFTWARE", "gunicorn/23.0.0")
+    importlib.reload(learningcity.wsgi)
+    assert called == [learningcity.wsgi.application]
