@@ -12,6 +12,7 @@ class NetworkConfig(AppConfig):
         from learningcity.core.services import register_personal_data
 
         from . import permissions
+        from .partner_services import erase_partner_data_of, export_partner_data_of
         from .peer_services import erase_peer_data_of, export_peer_data_of
         from .services import erase_network_data_of, export_network_data_of
 
@@ -20,6 +21,8 @@ class NetworkConfig(AppConfig):
         register_personal_data(export_network_data_of, erase_network_data_of)
         # Posts, reports, subscriptions and exchange requests (peer learning).
         register_personal_data(export_peer_data_of, erase_peer_data_of)
+        # Certificates of attendance of the network's trainings.
+        register_personal_data(export_partner_data_of, erase_partner_data_of)
 
         for section in [
             Section(
@@ -39,6 +42,18 @@ class NetworkConfig(AppConfig):
                 _("Thematic clusters"),
                 "network:clusters",
                 _("Member cities working together on one theme."),
+            ),
+            Section(
+                "network",
+                _("Partner organisations"),
+                "network:partners",
+                _("Organisations working with the network's cities, clusters and practices."),
+            ),
+            Section(
+                "network",
+                _("Trainings of the network"),
+                "network:trainings",
+                _("Webinars, workshops and toolkits, with certificates of attendance."),
             ),
             Section(
                 "network",

@@ -17,6 +17,7 @@ from learningcity.core.demo import DEMO_EMAIL_DOMAIN, DemoContext
 from learningcity.core.models import City, UnescoRegion
 
 from . import services
+from .demo_partners import seed_partners
 from .models import (
     CityProfile,
     Cluster,
@@ -1336,11 +1337,13 @@ def seed_demo(context: DemoContext) -> None:
     pairs = recompute_similar_practices()
     applications, reports = _membership(cities, context)
     threads, posts, exchanges = _peer_learning(cities, context)
+    partners, partnerships, trainings = seed_partners(context)
     context.log(
         f"network: {len(cities)} member profiles, {memberships} cluster memberships, "
         f"{practices} good practices, {pairs} similar pairs, two intakes with "
         f"{applications} applications, {reports} biennial reports, {threads} cluster "
-        f"threads with {posts} posts, {exchanges} peer exchanges"
+        f"threads with {posts} posts, {exchanges} peer exchanges, {partners} partners with "
+        f"{partnerships} partnerships, {trainings} trainings"
     )
 
 

@@ -48,5 +48,14 @@ register_event_labels(
         "peer.exchange_accepted": _("Peer exchange accepted"),
         "peer.exchange_declined": _("Peer exchange declined"),
         "peer.exchange_completed": _("Outcome of a peer exchange recorded"),
+        # Partnerships and capacity development (partner_services).
+        "partner.created": _("Partner organisation added"),
+        "partner.updated": _("Partner organisation changed"),
+        "partnership.created": _("Partnership added"),
+        "partnership.updated": _("Partnership changed"),
+        "partnership.deleted": _("Partnership removed"),
+        "network.provider_created": _("The network's trainings opened in a city's catalogue"),
+        "training.certificate_issued": _("Certificate of attendance issued"),
+        "training.certificates_erased": _("Certificates of attendance erased"),
     }
 )

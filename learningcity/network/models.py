@@ -582,7 +582,14 @@ class LifecycleStep(models.Model):
         return f"{self.city}: {self.code} ({self.created_at:%Y-%m-%d})"
 
 
-# Peer learning and policy dialogue (threads, moderation, peer exchanges).
+# Partnerships and capacity development (partners, partnerships, certificates) and
+# peer learning and policy dialogue (threads, moderation, peer exchanges).
+from .models_partners import (  # noqa: E402, F401
+    Partner,
+    PartnerKind,
+    Partnership,
+    TrainingCertificate,
+)
 from .models_peer import (  # noqa: E402, F401
     ClusterPost,
     ClusterSubscription,

@@ -16,10 +16,14 @@
 - Peer learning: a cluster's threads are for accounts with a role in one of its
   member cities and the network coordinators; the coordinating city's coordinators
   and the network coordinators moderate; a city's coordinators see its peer matches
-  and exchanges and act for it (``exchanges_of`` lists a city's exchanges)."""
+  and exchanges and act for it (``exchanges_of`` lists a city's exchanges).
+- Partnerships and trainings: anyone reads partners and partnerships; network
+  coordinators manage them and the network's trainings; a certificate of attendance
+  is downloaded by its attendee (and the network coordinators) only."""
 
 from django.db.models import Q, QuerySet
 
+from learningcity.catalogue.models import Enrolment
 from learningcity.core import permissions as core_permissions
 from learningcity.core.models import City
 from learningcity.core.permissions import AnyUser
@@ -236,3 +240,18 @@ def can_answer_exchange(user: AnyUser, exchange: PeerExchange) -> bool:
 
 def can_record_outcome(user: AnyUser, exchange: PeerExchange) -> bool:
     return can_act_for_city(user, exchange.from_city) or can_act_for_city(user, exchange.to_city)
+
+
+# -- partnerships and capacity development ------------------------------------------
+
+
+def can_manage_partners(user: AnyUser) -> bool:
+    """Partners, partnerships and the network's trainings are the network's."""
+    return is_network_coordinator(user)
+
+
+def can_download_certificate(user: AnyUser, enrolment: Enrolment) -> bool:
+    """The attendee's own, and the network coordinators' (who run the trainings)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return enrolment.user_id == user.pk or is_network_coordinator(user)

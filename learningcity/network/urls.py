@@ -1,6 +1,7 @@
 """The network's pages, mounted at ``/network/`` by the project's URL map (before
 core's ``/<city-slug>/`` patterns): the directory, clusters, good practices, the
-membership lifecycle (``membership/``) and peer learning (threads, peers, exchanges).
+membership lifecycle (``membership/``), peer learning (threads, peers, exchanges),
+partners, trainings and certificates of attendance.
 ``/network/`` itself is core's network page and ``/network/monitoring/`` is monitoring's;
 nothing here uses those paths."""
 
@@ -8,6 +9,7 @@ from django.urls import path
 
 from . import views_directory as directory
 from . import views_membership as membership
+from . import views_partners as partners
 from . import views_peer as peer
 from . import views_practices as practices
 
@@ -77,6 +79,31 @@ urlpatterns = [
         "membership/applications/<uuid:public_id>/decide/",
         membership.application_decide,
         name="application_decide",
+    ),
+    # Partnerships and capacity development (views_partners).
+    path("partners/", partners.partners, name="partners"),
+    path("partners/new/", partners.partner_form, name="partner_new"),
+    path("partners/<slug:slug>/", partners.partner, name="partner"),
+    path("partners/<slug:slug>/edit/", partners.partner_form, name="partner_edit"),
+    path(
+        "partners/<slug:slug>/partnerships/new/",
+        partners.partnership_form,
+        name="partnership_new",
+    ),
+    path("partnerships/<int:pk>/edit/", partners.partnership_form, name="partnership_edit"),
+    path("partnerships/<int:pk>/delete/", partners.partnership_delete, name="partnership_delete"),
+    path("trainings/", partners.trainings, name="trainings"),
+    path("trainings/certificates/", partners.my_certificates, name="my_certificates"),
+    path(
+        "trainings/certificates/<uuid:enrolment_id>.pdf",
+        partners.certificate_download,
+        name="certificate_download",
+    ),
+    path("certificates/verify/", partners.certificate_check, name="certificate_check"),
+    path(
+        "certificates/verify/<str:code>/",
+        partners.certificate_verify,
+        name="certificate_verify",
     ),
     path("practices/", practices.library, name="library"),
     path("practices/export.csv", practices.export, name="library_csv"),

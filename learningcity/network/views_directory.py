@@ -19,7 +19,7 @@ from learningcity.core.models import City, UnescoRegion
 from learningcity.core.permissions import coordinated_cities
 from learningcity.core.tenancy import get_city
 
-from . import importer, permissions, search, services
+from . import importer, partner_services, permissions, search, services
 from .forms import DirectoryFilterForm, ImportForm, ProfileForm, StatusForm
 from .models import CityProfile, Cluster, MembershipChange
 from .vocabulary import SIZE_BANDS, MembershipStatus
@@ -161,6 +161,7 @@ def profile(request: HttpRequest, city_slug: str) -> HttpResponse:
             "history": list(MembershipChange.objects.filter(city=city)[:50]),
             "clusters": list(Cluster.objects.filter(memberships__city=city)),
             "practices": list(practices),
+            "partnerships": list(partner_services.partnerships_of(city=city)[:30]),
             "can_edit": can_edit,
             "can_see_contact": permissions.can_see_contact(request.user, city),
             "can_change_status": permissions.can_change_status(request.user),
@@ -265,6 +266,7 @@ def cluster(request: HttpRequest, slug: str) -> HttpResponse:
             "members": members,
             "own": [(city, city.pk in member_ids) for city in own],
             "can_discuss": permissions.can_read_cluster_threads(request.user, found),
+            "partnerships": list(partner_services.partnerships_of(cluster=found)[:30]),
         },
     )
 
