@@ -88,6 +88,36 @@ def test_median_equals_brute_force(seed: int) -> None:
     assert plan.objective_value == pytest.approx(best, rel=1e-9)
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_median_with_required_stop_equals_brute_force(seed: int) -> None:
+    dist, w = _random_instance(20 + seed, n=30, m=9)
+    best = min(
+        float(w @ dist[:, list(s)].min(axis=1))
+        for s in itertools.combinations(range(dist.shape[1]), 3)
+        if 4 in s
+    )
+    plan = plan_median(dist, w, 3, 20.0, required=[4])
+    assert plan.optimal and plan.gap == 0
+    assert 4 in plan.chosen and len(plan.chosen) == 3
+    assert plan.objective_value == pytest.approx(best, rel=1e-9)
+
+
+def test_median_stopped_by_its_time_limit_reports_a_valid_gap() -> None:
+    rng = np.random.default_rng(5)
+    demand, sites = rng.uniform(0, 5000, (500, 2)), rng.uniform(0, 5000, (60, 2))
+    dist = np.hypot(*(demand[:, None, :] - sites[None, :, :]).transpose(2, 0, 1))
+    w = rng.integers(1, 50, 500).astype(float)
+    quick = plan_median(dist, w, 6, 300.0, time_limit=0.05)
+    assert quick.seconds < 3  # the whole limit: heuristic, bound and solver
+    assert len(quick.chosen) == 6
+    assert quick.optimal or quick.gap > 0
+    best = plan_median(dist, w, 6, 300.0, time_limit=120)
+    assert best.optimal
+    # The bound behind the gap holds: no plan is cheaper than it.
+    assert quick.objective_value * (1 - quick.gap) <= best.objective_value * (1 + 1e-9)
+    assert quick.objective_value >= best.objective_value * (1 - 1e-9)
+
+
 def test_bad_stop_counts_are_refused() -> None:
     dist, w = _random_instance(0)
     with pytest.raises(InputError, match="only 8 candidates"):

@@ -45,6 +45,7 @@ class MipResult:
     optimal: bool
     gap: float  # relative gap between the best plan and the bound; 0 when proven
     seconds: float
+    bound: float = -INF  # HiGHS's lower bound on the objective (with the offset)
 
 
 class NoSolution(RuntimeError):
@@ -103,4 +104,5 @@ def solve(
     x = np.asarray(h.getSolution().col_value, dtype=np.float64)
     optimal = status == highspy.HighsModelStatus.kOptimal
     gap = 0.0 if optimal else float(info.mip_gap)
-    return MipResult(x, optimal, gap, time.perf_counter() - began)
+    bound = float(info.mip_dual_bound)
+    return MipResult(x, optimal, gap, time.perf_counter() - began, bound)

@@ -19,13 +19,23 @@ nearest required stop, which cuts each list short.
     s.t. z¹ + Σ_{d_ij=u¹} y_j ≥ 1;  z^k − z^{k−1} + Σ_{d_ij=u^k} y_j ≥ 0;
          −z^{K−1} + Σ_{d_ij=u^K} y_j ≥ 0;  Σ_j y_j = p
 
-Both get a greedy plan as a starting solution, and the reported figures are always
-recomputed from the chosen stops, never read from the solver's objective.
+Both get a greedy plan improved by swaps as a starting solution, and the reported
+figures are always recomputed from the chosen stops, never read from the solver's
+objective.
+
+The p-median first takes the Lagrangian bound of the assignment constraints (equal to
+the LP bound; subgradient steps in NumPy), alternating with swaps started from the
+relaxation's open stops; the bound may prove the plan optimal at once. Lagrangian
+reduced-cost fixing then rules out candidates that no better plan uses (exact), and
+HiGHS solves the radius model over those left when it is small enough to help within
+the time limit. Otherwise, or when time runs out, the plan comes back with the gap to
+the best proven bound (Lagrangian or HiGHS's). The time limit covers all of it.
 """
 
 from __future__ import annotations
 
 import time
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -234,6 +244,11 @@ def _chosen(y: FloatArray, stops: int, fallback: list[int], cost: object) -> lis
 
 # --- p-median ------------------------------------------------------------------
 
+# Above this many matrix entries (client × candidate within its cap, after fixing)
+# the radius model is not built: HiGHS could not solve it within a planning time
+# limit anyway, and the plan is returned with its Lagrangian gap instead.
+MEDIAN_MODEL_LIMIT = 400_000
+
 
 def _greedy_median(
     dist: FloatArray, w: FloatArray, stops: int, required: Sequence[int]
@@ -258,17 +273,23 @@ def _greedy_median(
 
 
 def _improve_median(
-    dist: FloatArray, w: FloatArray, chosen: list[int], required: Sequence[int]
+    dist: FloatArray,
+    w: FloatArray,
+    chosen: list[int],
+    required: Sequence[int],
+    deadline: float = np.inf,
 ) -> list[int]:
     """Best-improvement swaps (Teitz & Bart, evaluated as in Whitaker's fast
-    interchange) until none helps: a near-optimal start lets HiGHS spend its time on
-    the bound instead of on finding plans."""
+    interchange) until none helps or the deadline passes: a near-optimal start lets
+    HiGHS spend its time on the bound instead of on finding plans."""
     chosen = list(chosen)
     fixed = set(required)
     n, m = dist.shape
     if len(chosen) >= m:
         return chosen
     for _ in range(10 * len(chosen) + 10):
+        if time.perf_counter() > deadline:
+            break
         sub = dist[:, chosen]
         order = np.argsort(sub, axis=1)[:, :2]
         near = order[:, 0]
@@ -293,75 +314,258 @@ def _improve_median(
     return chosen
 
 
-def plan_median(
+@dataclass(frozen=True)
+class _Lagrangian:
+    bound: float  # a valid lower bound on every plan's weighted distance
+    saving: FloatArray  # v_j at the best multipliers (float64)
+    relaxed: list[int]  # the relaxation's open stops there: a good start for swaps
+    best_plan: list[int]  # the cheapest plan met on the way (the incumbent or better)
+    best_cost: float
+    mu: FloatArray  # the best multipliers (divided by the weights), to resume from
+    theta: float  # the step factor reached, to resume with
+
+
+def _lagrangian_values(
+    dist: npt.NDArray[np.floating[typing.Any]],
+    w: npt.NDArray[np.floating[typing.Any]],
+    mu: npt.NDArray[np.floating[typing.Any]],
+    free: IntArray,
+    req: list[int],
+    p_free: int,
+) -> tuple[float, npt.NDArray[np.floating[typing.Any]], list[int]]:
+    """L(μ) = Σ_i w_i μ_i + Σ_{j open} v_j with v_j = Σ_i w_i min(0, d_ij − μ_i):
+    the required stops and the p_free most negative v_j of the others are open."""
+    v = w @ np.minimum(dist - mu[:, None], 0.0)
+    pick = free[np.argpartition(v[free], p_free - 1)[:p_free]] if p_free else free[:0]
+    open_ = [*req, *(int(j) for j in pick)]
+    value = float(np.dot(w.astype(np.float64), mu.astype(np.float64)))
+    value += float(v[open_].astype(np.float64).sum())
+    return value, v, open_
+
+
+@dataclass(frozen=True)
+class _Nearest:
+    """Each client's nearest candidates in order (float32), enough for the
+    subgradient search: with μ_i held below the last distance kept, the candidates
+    beyond it add nothing to v_j."""
+
+    positive: npt.NDArray[np.bool_]  # the clients with weight, the rows below
+    dist: npt.NDArray[np.float32]  # n' × K, ascending
+    index: IntArray  # n' × K candidate indices
+
+    @staticmethod
+    def of(dist: FloatArray, w: FloatArray, stops: int) -> _Nearest:
+        positive = w > 0
+        d = dist[positive]
+        m = d.shape[1]
+        k = min(m, 4 * -(-m // stops) + 16)
+        if k < m:
+            index = np.argpartition(d, k - 1, axis=1)[:, :k]
+            part = np.take_along_axis(d, index, axis=1)
+            order = np.argsort(part, axis=1)
+            index = np.take_along_axis(index, order, axis=1)
+        else:
+            index = np.argsort(d, axis=1)
+        near = np.take_along_axis(d, index, axis=1).astype(np.float32)
+        return _Nearest(positive, near, index.astype(np.int64))
+
+
+def _lagrangian(
+    dist: FloatArray,
+    w: FloatArray,
+    stops: int,
+    req: list[int],
+    incumbent: list[int],
+    deadline: float,
+    nearest: _Nearest,
+    resume: _Lagrangian | None = None,
+) -> _Lagrangian:
+    """The Lagrangian bound of the assignment constraints Σ_j x_ij = 1 (it equals the
+    LP bound), by subgradient optimisation on the multipliers λ_i = w_i μ_i. The
+    search runs in float32 on each client's nearest candidates for speed; the bound
+    returned is evaluated again in float64 on the whole matrix at the best
+    multipliers, so it is valid whatever the search saw. Each relaxed solution is
+    also a plan: the cheapest one met is kept."""
+    m = dist.shape[1]
+    best_plan = list(incumbent)
+    ub = weighted_distance(dist, w, best_plan)
+    dist, w = dist[nearest.positive], w[nearest.positive]  # weightless clients add 0
+    free_mask = np.ones(m, dtype=bool)
+    free_mask[req] = False
+    free = np.flatnonzero(free_mask)
+    p_free = stops - len(req)
+    near, near_j = nearest.dist, nearest.index
+    ceiling = near[:, -1]
+    w32 = w.astype(np.float32)
+    if resume is None:
+        mu = dist[:, best_plan].min(axis=1).astype(np.float32)
+        theta = 2.0
+    else:
+        # Resumed with a better plan, larger steps again: the search had settled
+        # against the old one.
+        mu, theta = resume.mu.astype(np.float32), max(resume.theta, 0.25)
+    mu = np.minimum(mu, ceiling)
+    best_mu = mu.copy()
+    best_value = -np.inf
+    stall = 0
+    is_open = np.zeros(m, dtype=bool)
+    for _ in range(20_000):
+        if time.perf_counter() > deadline or theta < 1e-4:
+            break
+        below = near < mu[:, None]
+        contribution = (w32[:, None] * (near - mu[:, None]))[below]
+        v = np.bincount(near_j[below], weights=contribution, minlength=m)
+        pick = free[np.argpartition(v[free], p_free - 1)[:p_free]] if p_free else free[:0]
+        open_ = [*req, *(int(j) for j in pick)]
+        value = float(np.dot(w, mu.astype(np.float64))) + float(v[open_].sum())
+        cost = weighted_distance(dist, w, open_)
+        if cost < ub:
+            ub, best_plan = cost, open_
+        if value > best_value:
+            best_value, best_mu, stall = value, mu.copy(), 0
+        else:
+            stall += 1
+            if stall >= 100:  # patient halving: 30 stopped 0.1 % short of the LP bound
+                theta, stall = theta / 2, 0
+        if ub - best_value <= 1e-9 * max(1.0, abs(ub)):
+            break
+        is_open[:] = False
+        is_open[open_] = True
+        g = 1.0 - (below & is_open[near_j]).sum(axis=1).astype(np.float32)
+        norm = float(g @ g)
+        if norm == 0.0:
+            break
+        step = theta * (ub - value) / norm
+        mu = np.clip(mu + (step * g / w32).astype(np.float32), 0.0, ceiling)
+    mu64 = best_mu.astype(np.float64)
+    bound, saving, relaxed = _lagrangian_values(dist, w, mu64, free, req, p_free)
+    if resume is not None and resume.bound > bound:
+        return _Lagrangian(
+            resume.bound, resume.saving, resume.relaxed, best_plan, ub, resume.mu, theta
+        )
+    return _Lagrangian(
+        bound, np.asarray(saving, dtype=np.float64), relaxed, best_plan, ub, mu64, theta
+    )
+
+
+def _margin(ub: float) -> float:
+    """How much a float64 Lagrangian value may be too high from rounding, generously
+    (pairwise sums of millions of terms err by far less)."""
+    return 1e-9 * max(1.0, abs(ub))
+
+
+def _fix_candidates(
+    lag: _Lagrangian,
+    stops: int,
+    req: list[int],
+    incumbent: list[int],
+    ub: float,
+    tolerance: float,
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Lagrangian reduced-cost fixing (exact): when forcing a candidate in (out of)
+    the relaxation's plan lifts the bound to the incumbent's cost (less ``tolerance``,
+    below which no plan can be better), no better plan has it in (out); it is fixed
+    out (in) when the incumbent agrees. A safety margin covers rounding."""
+    m = len(lag.saving)
+    v = lag.saving
+    out = np.zeros(m, dtype=bool)
+    into = np.zeros(m, dtype=bool)
+    into[req] = True
+    p_free = stops - len(req)
+    free = np.flatnonzero(~into)
+    if p_free <= 0 or p_free >= len(free):
+        return out, into
+    order = free[np.argsort(v[free], kind="stable")]
+    last, following = v[order[p_free - 1]], v[order[p_free]]
+    margin = _margin(ub)
+    bound_with = lag.bound + v - last  # j forced open, the last of the plan closed
+    bound_without = lag.bound - v + following  # j forced closed, the next one opened
+    in_plan = np.zeros(m, dtype=bool)
+    in_plan[order[:p_free]] = True
+    in_incumbent = np.zeros(m, dtype=bool)
+    in_incumbent[incumbent] = True
+    limit = ub - tolerance + margin
+    out = ~in_plan & ~in_incumbent & (bound_with >= limit)
+    into |= in_plan & in_incumbent & (bound_without >= limit)
+    return out, into
+
+
+@dataclass(frozen=True)
+class _RadiusModel:
+    model: mip.Mip
+    start: FloatArray
+
+
+def _radius_model(
     dist: FloatArray,
     weight: FloatArray,
     stops: int,
-    radius: float | FloatArray,
-    required: Sequence[int] = (),
-    time_limit: float = 60.0,
-) -> StopPlan:
-    """Choose exactly ``stops`` candidates minimising Σ weight × distance to the nearest."""
-    began = time.perf_counter()
-    n, m = dist.shape
-    _check(m, stops, required)
-    req = list(dict.fromkeys(required))
+    out: npt.NDArray[np.bool_],
+    into: npt.NDArray[np.bool_],
+    plan: list[int],
+) -> _RadiusModel:
+    """The radius formulation over the candidates not fixed out, built with array
+    operations (no loop over clients), and the starting solution of ``plan``."""
+    m = dist.shape[1]
     clients = np.flatnonzero(weight > 0)
-    cap = np.partition(dist, m - stops, axis=1)[:, m - stops]
-    if req:
-        cap = np.minimum(cap, dist[:, req].min(axis=1))
-
-    rows_l: list[IntArray] = []
-    cols_l: list[IntArray] = []
-    vals_l: list[FloatArray] = []
-    row_lower_l: list[FloatArray] = []
-    cost_l: list[FloatArray] = []
-    offset = 0.0
-    n_rows = 0
-    n_z = 0
-    for i in clients:
-        d = dist[i]
-        cand = np.flatnonzero(d <= cap[i])
-        u, inv = np.unique(d[cand], return_inverse=True)
-        k = len(u)
-        wi = float(weight[i])
-        offset += wi * float(u[0])
-        if k == 1:
-            continue  # the client's distance is fixed whatever is chosen
-        z = m + n_z + np.arange(k - 1)
-        # y entries: each candidate in the row of its distance.
-        rows_l.append(n_rows + inv.astype(np.int64))
-        cols_l.append(cand.astype(np.int64))
-        vals_l.append(np.ones(len(cand)))
-        # z^k: +1 in row k, -1 in row k+1.
-        rows_l.append(n_rows + np.arange(k - 1, dtype=np.int64))
-        cols_l.append(z.astype(np.int64))
-        vals_l.append(np.ones(k - 1))
-        rows_l.append(n_rows + 1 + np.arange(k - 1, dtype=np.int64))
-        cols_l.append(z.astype(np.int64))
-        vals_l.append(-np.ones(k - 1))
-        lo = np.zeros(k)
-        lo[0] = 1.0
-        row_lower_l.append(lo)
-        cost_l.append(wi * np.diff(u))
-        n_rows += k
-        n_z += k - 1
-    # The cardinality row.
-    rows_l.append(np.full(m, n_rows, dtype=np.int64))
-    cols_l.append(np.arange(m, dtype=np.int64))
-    vals_l.append(np.ones(m))
-    row_lower = np.concatenate([*row_lower_l, np.array([float(stops)])])
-    row_upper = np.full(n_rows + 1, mip.INF)
-    row_upper[-1] = float(stops)
-    start, index, value = mip.csr(
-        np.concatenate(rows_l), np.concatenate(cols_l), np.concatenate(vals_l), n_rows + 1
-    )
+    w = weight[clients]
+    cols = np.flatnonzero(~out)
+    d = dist[np.ix_(clients, cols)]
+    free = ~into[cols]
+    p_free = stops - int(into.sum())
+    cap = np.full(len(clients), np.inf)
+    if into.any():
+        cap = dist[np.ix_(clients, np.flatnonzero(into))].min(axis=1)
+    n_free = int(free.sum())
+    if p_free > 0:
+        kth = n_free - p_free  # p_free of the free ones open: one within the kth
+        cap = np.minimum(cap, np.partition(d[:, free], kth, axis=1)[:, kth])
+    order = np.argsort(d, axis=1, kind="stable")
+    s = np.take_along_axis(d, order, axis=1)
+    keep = s <= cap[:, None]
+    new = np.ones_like(keep)
+    new[:, 1:] = s[:, 1:] != s[:, :-1]
+    level = np.cumsum(new, axis=1) - 1
+    count = keep.sum(axis=1)
+    levels = level[np.arange(len(clients)), count - 1] + 1
+    offset = float(np.dot(w, s[:, 0]))
+    multi = levels >= 2
+    k = levels[multi]
+    total = int(k.sum())
+    base = np.zeros(len(clients), dtype=np.int64)
+    base[multi] = np.concatenate([[0], np.cumsum(k)[:-1]])
+    # y entries: each candidate in its client's row of its distance.
+    entries = keep & multi[:, None]
+    y_rows = (base[:, None] + level)[entries]
+    y_cols = cols[order][entries]
+    # Distinct distances in rows order; z_q sits on rows q (+1) and q + 1 (−1) for
+    # every level q but a client's last.
+    first = new & entries
+    u = s[first]
+    w_level = np.repeat(w[multi], k)
+    is_last = np.zeros(total, dtype=bool)
+    is_last[np.cumsum(k) - 1] = True
+    q = np.flatnonzero(~is_last)
+    n_z = len(q)
+    z_cols = m + np.arange(n_z, dtype=np.int64)
+    z_cost = w_level[q] * (u[q + 1] - u[q])
+    row_lower = np.zeros(total + 1)
+    row_lower[base[multi]] = 1.0
+    row_lower[total] = float(stops)
+    row_upper = np.full(total + 1, mip.INF)
+    row_upper[total] = float(stops)
+    rows = np.concatenate([y_rows, q, q + 1, np.full(m, total)]).astype(np.int64)
+    col_index = np.concatenate([y_cols, z_cols, z_cols, np.arange(m)]).astype(np.int64)
+    values = np.concatenate([np.ones(len(y_rows)), np.ones(n_z), -np.ones(n_z), np.ones(m)])
+    start, index, value = mip.csr(rows, col_index, values, total + 1)
     lower = np.zeros(m + n_z)
-    lower[req] = 1.0
+    lower[:m][into] = 1.0
+    upper = np.ones(m + n_z)
+    upper[:m][out] = 0.0
     model = mip.Mip(
-        cost=np.concatenate([np.zeros(m), *cost_l]),
+        cost=np.concatenate([np.zeros(m), z_cost]),
         lower=lower,
-        upper=np.ones(m + n_z),
+        upper=upper,
         integer=np.concatenate([np.ones(m, dtype=bool), np.zeros(n_z, dtype=bool)]),
         row_start=start,
         row_index=index,
@@ -372,39 +576,121 @@ def plan_median(
         integral=_whole(weight) and _whole(dist),
         presolve=False,
     )
-    greedy = _improve_median(dist, weight, _greedy_median(dist, weight, stops, req), req)
-    x0 = _median_start(dist, clients, cap, greedy, m, n_z)
-    result = mip.solve(model, time_limit=time_limit - (time.perf_counter() - began), start=x0)
-    chosen = _chosen(result.x[:m], stops, greedy, lambda c: weighted_distance(dist, weight, c))
+    x0 = np.zeros(m + n_z)
+    x0[plan] = 1.0
+    near = np.repeat(dist[np.ix_(clients[multi], plan)].min(axis=1), k)
+    x0[m:] = (u[q] < near[q]).astype(np.float64)
+    return _RadiusModel(model, x0)
+
+
+def _model_size(
+    dist: FloatArray, weight: FloatArray, stops: int, out: npt.NDArray[np.bool_]
+) -> int:
+    """Entries of the radius model over the candidates not fixed out (an upper
+    estimate: fixed-in stops and equal distances only shorten the lists): each
+    candidate in a client's list once, and each z twice."""
+    n_cols = int((~out).sum())
+    per_client = max(n_cols - stops + 1, 1)
+    return int((weight > 0).sum()) * 3 * per_client
+
+
+def plan_median(
+    dist: FloatArray,
+    weight: FloatArray,
+    stops: int,
+    radius: float | FloatArray,
+    required: Sequence[int] = (),
+    time_limit: float = 60.0,
+) -> StopPlan:
+    """Choose exactly ``stops`` candidates minimising Σ weight × distance to the nearest.
+
+    Within ``time_limit`` seconds in all: a greedy plan improved by swaps, the
+    Lagrangian bound (which may prove the plan optimal at once) and the candidates it
+    rules out, then HiGHS on the radius formulation over the candidates left, started
+    from the plan. When time runs out (or the model would be too large to solve in
+    time) the best plan is returned with ``optimal`` False and the gap to the best
+    proven bound."""
+    began = time.perf_counter()
+    deadline = began + time_limit
+    n, m = dist.shape
+    _check(m, stops, required)
+    req = list(dict.fromkeys(required))
+    integral = _whole(weight) and _whole(dist)
+    tolerance = 1.0 - 1e-6 if integral else 0.0  # below it no plan can be better
+
+    # Heuristic and bound take rounds of the time while they make progress; the
+    # solver gets the rest once the candidates left make a model small enough.
+    # Swaps from the relaxation's open stops find far better plans than from the
+    # greedy one (about 1 % better on the bench city), and a better plan in turn
+    # steers the subgradient steps.
+    plan = _greedy_median(dist, weight, stops, req)
+    plan = _improve_median(dist, weight, plan, req, began + 0.2 * time_limit)
+    ub = weighted_distance(dist, weight, plan)
+    nearest = _Nearest.of(dist, weight, stops)
+    lag: _Lagrangian | None = None
+    small = False
+    out = into = np.zeros(m, dtype=bool)
+    last_gap, idle = np.inf, 0
+    while time.perf_counter() < began + 0.7 * time_limit:
+        end = min(time.perf_counter() + 0.15 * time_limit, began + 0.8 * time_limit)
+        lag = _lagrangian(dist, weight, stops, req, plan, end, nearest, lag)
+        for start in (lag.best_plan, lag.relaxed):
+            if sorted(start) == sorted(plan):
+                continue
+            tried = _improve_median(dist, weight, start, req, end + 0.05 * time_limit)
+            cost = weighted_distance(dist, weight, tried)
+            if cost < ub - 1e-9 * max(1.0, abs(ub)):
+                plan, ub = tried, cost
+        if integral and lag.bound - _margin(ub) >= ub - tolerance:
+            break
+        out, into = _fix_candidates(lag, stops, req, plan, ub, tolerance)
+        small = _model_size(dist, weight, stops, out) <= MEDIAN_MODEL_LIMIT
+        gap_now = (ub - lag.bound) / max(abs(ub), 1e-12)
+        idle = idle + 1 if gap_now >= 0.99 * last_gap else 0
+        # The solver's turn once the rounds stall (it rarely closes a gap the rounds
+        # are still closing), or no use for more rounds at all.
+        if idle >= (1 if small else 2) or gap_now <= 1e-12:
+            break
+        last_gap = min(last_gap, gap_now)
+    if lag is None:  # no time left for the bound: still a valid one, however weak
+        lag = _lagrangian(dist, weight, stops, req, plan, began, nearest)
+    bound = min(lag.bound, ub)
+    # Weights and distances are never negative, so a plan costing 0 is optimal.
+    optimal = ub == 0.0 or (integral and bound - _margin(ub) >= ub - tolerance)
+    # HiGHS needs time to be of use (a root LP of 270,000 entries takes a few
+    # seconds) and stops only between steps, so it gets 90 % of what is left.
+    entries = _model_size(dist, weight, stops, out)
+    if not optimal and small and deadline - time.perf_counter() > max(0.5, entries / 50_000):
+        built = _radius_model(dist, weight, stops, out, into, plan)
+        try:
+            result = mip.solve(
+                built.model,
+                time_limit=0.9 * (deadline - time.perf_counter()),
+                start=built.start,
+            )
+        except mip.NoSolution:
+            pass
+        else:
+            # The solver's plan, or the start when that is better. Fixing kept every
+            # better plan in the model, so the solver's bound holds for all of them.
+            plan = _chosen(result.x[:m], stops, plan, lambda c: weighted_distance(dist, weight, c))
+            ub = weighted_distance(dist, weight, plan)
+            optimal = result.optimal
+            if optimal:
+                bound = ub
+            elif np.isfinite(result.bound):
+                bound = max(bound, min(result.bound, ub))
+    gap = 0.0 if optimal else max(0.0, (ub - bound) / max(abs(ub), 1e-12))
     r = _radius_vector(radius, n)
     return StopPlan(
-        chosen=tuple(sorted(chosen)),
-        covered_weight=float(np.dot(weight, covered_mask(dist, r, chosen))),
+        chosen=tuple(sorted(plan)),
+        covered_weight=float(np.dot(weight, covered_mask(dist, r, plan))),
         total_weight=float(weight.sum()),
-        objective_value=weighted_distance(dist, weight, chosen),
-        optimal=result.optimal,
-        gap=result.gap,
+        objective_value=ub,
+        optimal=optimal,
+        gap=gap,
         seconds=time.perf_counter() - began,
     )
-
-
-def _median_start(
-    dist: FloatArray, clients: IntArray, cap: FloatArray, chosen: list[int], m: int, n_z: int
-) -> FloatArray:
-    """The z values that go with a plan, in the same column order as the model."""
-    x = np.zeros(m + n_z)
-    x[chosen] = 1.0
-    near = dist[:, chosen].min(axis=1)
-    col = m
-    for i in clients:
-        d = dist[i]
-        u = np.unique(d[d <= cap[i]])
-        k = len(u)
-        if k == 1:
-            continue
-        x[col : col + k - 1] = (u[:-1] < near[i]).astype(np.float64)
-        col += k - 1
-    return x
 
 
 # --- from points ----------------------------------------------------------------
