@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import os
 import random
 import shutil
 import statistics
@@ -31,17 +30,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _bench import create_bench_city, percentile  # noqa: E402  (run from bench/)
+from _bench import create_bench_city, percentile, setup_bench_django  # noqa: E402  (run from bench/)
 
 CITY_SLUG = "bench-festival"
 FESTIVAL_SLUG = "festival"
-
-# The project's settings with DEBUG off, except that static files are served without
-# the hashed-name manifest (as bench_finder.py does).
-BENCH_SETTINGS = """from learningcity.settings import *  # noqa: F403
-STORAGES = {**STORAGES, "staticfiles": {  # noqa: F405
-    "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}}
-"""
 
 
 def parse_args() -> argparse.Namespace:
@@ -53,31 +45,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--skip-pdf", action="store_true", help="measure the page only")
     parser.add_argument("--profile", action="store_true", help="print where a page's time goes")
     return parser.parse_args()
-
-
-def setup_django(data_dir: str) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "bench_festival_settings",
-            "LEARNINGCITY_DATA_DIR": data_dir,
-            "LEARNINGCITY_DEBUG": "0",
-            "SECRET_KEY": "benchmark-only-not-secret",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-            "SECURE_SSL_REDIRECT": "0",
-            "LOG_LEVEL": "WARNING",
-            "HUEY_IMMEDIATE": "0",
-        }
-    )
-    os.environ.pop("DATABASE_URL", None)  # always the temporary SQLite database
-    (Path(data_dir) / "bench_festival_settings.py").write_text(BENCH_SETTINGS)
-    sys.path.insert(0, data_dir)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def seed(args: argparse.Namespace) -> Any:
@@ -257,7 +224,7 @@ def main() -> None:
     data_dir = tempfile.mkdtemp(prefix="learningcity-bench-festival-")
     print(f"benchmark database in {data_dir} (deployed settings, DEBUG off, SQLite)")
     try:
-        setup_django(data_dir)
+        setup_bench_django(data_dir, "festival")
         festival = seed(args)
         measure_programme(festival, args)
         if args.profile:

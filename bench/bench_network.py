@@ -16,17 +16,15 @@ Figures are medians of the runs asked for (``--runs``, default 3)."""
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from _bench import setup_bench_django
+
 WORDS = [
     "literacy",
     "library",
@@ -53,37 +51,6 @@ WORDS = [
     "community",
     "family",
 ]
-
-
-def setup(data_dir: str) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "bench_network_settings",
-            "LEARNINGCITY_DATA_DIR": data_dir,
-            "LEARNINGCITY_DEBUG": "0",
-            "SECRET_KEY": "benchmark-only-not-secret",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-            "SECURE_SSL_REDIRECT": "0",
-            "LOG_LEVEL": "WARNING",
-            "HUEY_IMMEDIATE": "0",
-        }
-    )
-    os.environ.pop("DATABASE_URL", None)
-    # As bench_finder: deployed settings, static files without the hashed manifest.
-    (Path(data_dir) / "bench_network_settings.py").write_text(
-        "from learningcity.settings import *  # noqa: F403\n"
-        "STORAGES = {**STORAGES, 'staticfiles': {  # noqa: F405\n"
-        "    'BACKEND': 'whitenoise.storage.CompressedStaticFilesStorage'}}\n"
-    )
-    sys.path.insert(0, data_dir)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def seed(cities: int, practices: int, rng: random.Random) -> None:
@@ -243,7 +210,7 @@ def main() -> None:
     parser.add_argument("--data-dir", default="")
     args = parser.parse_args()
     data_dir = args.data_dir or tempfile.mkdtemp(prefix="bench-network-")
-    setup(data_dir)
+    setup_bench_django(data_dir, "network")
     rng = random.Random(9)
     start = time.perf_counter()
     seed(args.cities, args.practices, rng)

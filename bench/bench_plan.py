@@ -32,16 +32,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _bench import create_bench_city, percentile  # noqa: E402  (run from bench/)
+from _bench import (  # noqa: E402  (run from bench/)
+    PLAIN_STATIC,
+    create_bench_city,
+    percentile,
+    setup_bench_django,
+)
 
 CITY_SLUG = "bench-plan"
 TARGET_P95_MS = 100.0
 TARGET_BYTES = 60 * 1024
-
-BENCH_SETTINGS = """from learningcity.settings import *  # noqa: F403
-STORAGES = {**STORAGES, "staticfiles": {  # noqa: F405
-    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-"""
 
 
 def parse_args() -> argparse.Namespace:
@@ -65,27 +65,7 @@ def setup_django(args: argparse.Namespace) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     for stale in data_dir.glob("learningcity.sqlite3*"):
         stale.unlink()  # a fresh database every run: the figures never depend on a leftover
-    (data_dir / "bench_plan_settings.py").write_text(BENCH_SETTINGS)
-    sys.path.insert(0, str(data_dir))
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "bench_plan_settings",
-            "LEARNINGCITY_DATA_DIR": str(data_dir),
-            "LEARNINGCITY_DEBUG": "0",
-            "SECRET_KEY": "benchmark-only-not-secret",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-            "SECURE_SSL_REDIRECT": "0",
-            "LOG_LEVEL": "WARNING",
-            "HUEY_IMMEDIATE": "1",
-        }
-    )
-    os.environ.pop("DATABASE_URL", None)  # always the temporary SQLite file
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    setup_bench_django(data_dir, "plan", static_storage=PLAIN_STATIC, immediate_tasks=True)
 
 
 def seed(args: argparse.Namespace) -> Any:
