@@ -9,6 +9,7 @@ from learningcity.catalogue.models import Opportunity, Session
 from learningcity.core.dates import format_when
 
 from .models import Festival, FestivalStatus
+from .services import FESTIVAL_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -27,16 +28,7 @@ def _no_nul(value: str) -> str:
 class FestivalForm(forms.ModelForm):
     class Meta:
         model = Festival
-        fields = [
-            "name",
-            "slug",
-            "description",
-            "starts_on",
-            "ends_on",
-            "submissions_open_on",
-            "submissions_close_on",
-            "status",
-        ]
+        fields = list(FESTIVAL_FIELDS)
         widgets = {
             "starts_on": DateInput(),
             "ends_on": DateInput(),

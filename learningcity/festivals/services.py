@@ -56,9 +56,10 @@ class FestivalRefused(Exception):
 # ---------------------------------------------------------------------------
 # Festivals
 
+# In the order the form shows them (festivals.forms reads this list).
 FESTIVAL_FIELDS = (
-    "slug",
     "name",
+    "slug",
     "description",
     "starts_on",
     "ends_on",
