@@ -5,11 +5,25 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .http import absolute_url
 from .models import City, District, User
+
+
+def show_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: each message beside the field it
+    names (the error summary links to it), the rest at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for name, problems in error.message_dict.items():
+            target = name if name in form.fields else None
+            for problem in problems:
+                form.add_error(target, problem)
+    else:
+        for problem in error.messages:
+            form.add_error(None, problem)
 
 
 class LoginForm(AuthenticationForm):

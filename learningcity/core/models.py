@@ -26,7 +26,17 @@ def validate_time_zone(value: str) -> None:
 
 # Path segments the platform uses itself; a city may not take one as its slug.
 RESERVED_SLUGS = frozenset(
-    {"accounts", "admin", "api", "healthz", "i18n", "jsi18n", "media", "network", "static"}
+    {
+        "accounts",
+        "admin",
+        "api",
+        "healthz",
+        "i18n",
+        "jsi18n",
+        "media",
+        "network",
+        "static",
+    }
 )
 
 
