@@ -10,6 +10,7 @@ import sys
 # which hands its arguments to the same ``main``.
 ENGINE_COMMANDS = {
     "outreach": "learningcity.engines.outreach.cli",
+    "programmes": "learningcity.engines.matching.cli",
 }
 
 

@@ -30,6 +30,7 @@ from learningcity.network import peer_services as network_peer_services
 from learningcity.network import services as network_services
 from learningcity.outreach import jobs as outreach_jobs
 from learningcity.plans import services as plans_services
+from learningcity.programmes import services as programmes_services
 from learningcity.quality import invitations as quality_invitations
 
 
@@ -116,3 +117,13 @@ def lapse_overdue_members() -> None:
 def send_cluster_digests() -> None:
     """E-mail each follower of a cluster the posts since their last digest."""
     network_peer_services.send_cluster_digests()
+
+
+# Every morning: pairs whose volunteer's training or safeguarding check has expired are
+# suspended (coordinators told), and checks expiring within 30 days are announced once.
+@db_periodic_task(crontab(minute="15", hour="5"))
+@lock_task("befriending-checks")
+def check_befriending_volunteers() -> None:
+    """Suspend pairs without valid checks; remind of checks about to expire."""
+    programmes_services.suspend_pairs_with_expired_checks()
+    programmes_services.send_check_reminders()

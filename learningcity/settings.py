@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "learningcity.festivals",
     "learningcity.quality",
     "learningcity.outreach",
+    "learningcity.programmes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<slug:city_slug>/festivals/", include("learningcity.festivals.urls")),
     path("<slug:city_slug>/quality/", include("learningcity.quality.urls")),
     path("<slug:city_slug>/outreach/", include("learningcity.outreach.urls")),
+    path("<slug:city_slug>/programmes/", include("learningcity.programmes.urls")),
     path("", include("learningcity.core.urls")),
 ]
 

@@ -151,18 +151,8 @@ def _registry() -> dict[str, Derived]:
                 _group_formula(value),
             )
         )
-    items.append(
-        Derived(
-            "volunteer_hours",
-            _("Volunteer hours per 1,000 residents"),
-            _("hours given by volunteers in the year ÷ population × 1,000"),
-            _("hours per 1,000 residents"),
-            unavailable=_(
-                "Not available until the programmes module exists: the platform "
-                "does not record volunteering yet."
-            ),
-        )
-    )
+    # "volunteer_hours" (volunteer hours per 1,000 residents) is registered by the
+    # programmes app, which records the hours (programmes/apps.py).
     return {item.key: item for item in items}
 
 

@@ -95,11 +95,11 @@ def test_derived_indicators_follow_their_formulas(catalogue):
     assert values[("share_free", 2023)] == 0
 
 
-def test_volunteer_hours_are_honestly_not_available(catalogue):
+def test_volunteer_hours_come_from_the_programmes_and_are_empty_without_visits(catalogue):
     values = derived_values(catalogue, ["volunteer_hours"], [2024])
-    assert values[("volunteer_hours", 2024)] is None
-    assert not DERIVED["volunteer_hours"].available
-    assert "programmes module" in str(DERIVED["volunteer_hours"].unavailable)
+    assert values[("volunteer_hours", 2024)] is None  # no visit logged: not recorded, not 0
+    assert DERIVED["volunteer_hours"].available
+    assert "befriending visits" in str(DERIVED["volunteer_hours"].formula)
 
 
 def test_a_city_without_a_catalogue_has_no_derived_values_rather_than_zeros(db):
@@ -109,7 +109,9 @@ def test_a_city_without_a_catalogue_has_no_derived_values_rather_than_zeros(db):
 
 
 def test_derived_values_are_read_in_a_few_queries(catalogue, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
+    # Four for the catalogue's figures, one for the programmes' volunteer hours; neither
+    # grows with the number of years or opportunities.
+    with django_assert_max_num_queries(5):
         derived_values(catalogue, KEYS, [2022, 2023, 2024, 2025])
 
 
@@ -117,7 +119,7 @@ def test_the_computed_indicators_page_shows_formulas_and_values(catalogue, clien
     monkeypatch.setattr("learningcity.monitoring.views.recent_years", lambda count=4: [2023, 2024])
     page = client.get("/gamma/monitoring/computed/").content.decode()
     assert "free opportunities ÷ opportunities offered in the year × 100" in page
-    assert "Not available until the programmes module exists" in page
+    assert "hours of befriending visits logged by volunteers" in page
     assert ">75<" in page
 
 
