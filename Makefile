@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1:8000
 DEMO_SIZE ?= small
 LOCALES := -l ar -l zh_Hans -l fr -l ru -l es
 
-.PHONY: install demo serve test test-fast lint format messages bench bench-finder bench-index bench-plan bench-outreach bench-network bench-matching clean
+.PHONY: install demo serve test test-fast lint format messages bench bench-finder bench-index bench-plan bench-outreach bench-network bench-matching bench-participation clean
 
 install: $(VENV)/.installed
 
@@ -57,7 +57,7 @@ messages: install
 	cd learningcity && ../$(BIN)/learningcity makemessages $(LOCALES) --no-obsolete --no-location --ignore '*/vendor/*'
 	cd learningcity && ../$(BIN)/learningcity compilemessages
 
-bench: bench-index bench-finder bench-plan bench-outreach bench-network bench-matching
+bench: bench-index bench-finder bench-plan bench-outreach bench-network bench-matching bench-participation
 
 bench-index: install
 	$(BIN)/python bench/bench_index.py
@@ -85,6 +85,12 @@ bench-network: install
 # pairs, through `learningcity programmes match` from CSV to result (median of runs).
 bench-matching: install
 	$(BIN)/python bench/bench_matching.py
+
+# Civic participation: the proposal list at 100,000 proposals (p95), ballots cast for
+# 60 s by 2 workers on PostgreSQL (BENCH_POSTGRES_URL; skipped without a server) with
+# lost/double counts, and the tallies of 50,000 ballots over 100 projects by each rule.
+bench-participation: install
+	$(BIN)/python bench/bench_participation.py $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(VENV) data/*.sqlite3* artefacts .pytest_cache .mypy_cache .ruff_cache

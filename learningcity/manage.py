@@ -11,6 +11,7 @@ import sys
 ENGINE_COMMANDS = {
     "outreach": "learningcity.engines.outreach.cli",
     "programmes": "learningcity.engines.matching.cli",
+    "participation": "learningcity.engines.budgeting.cli",
 }
 
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "learningcity.quality",
     "learningcity.outreach",
     "learningcity.programmes",
+    "learningcity.participation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -351,6 +352,7 @@ RATELIMIT_RATES = {
     "email_to_typed_address": os.environ.get("RATELIMIT_EMAIL_TO_TYPED_ADDRESS", "10/h"),
     "guest_enrolment": os.environ.get("RATELIMIT_GUEST_ENROLMENT", "20/h"),
     "cluster_post": os.environ.get("RATELIMIT_CLUSTER_POST", "30/h"),
+    "participation_post": os.environ.get("RATELIMIT_PARTICIPATION_POST", "30/h"),
 }
 RATELIMIT_IP_META_KEY = "learningcity.core.signin.client_ip"
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<slug:city_slug>/quality/", include("learningcity.quality.urls")),
     path("<slug:city_slug>/outreach/", include("learningcity.outreach.urls")),
     path("<slug:city_slug>/programmes/", include("learningcity.programmes.urls")),
+    path("<slug:city_slug>/participate/", include("learningcity.participation.urls")),
     path("", include("learningcity.core.urls")),
 ]
 

@@ -1,0 +1,28 @@
+"""Plain-words labels of the participation app's audit events (loaded by core at start)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from learningcity.core.audit import register_event_labels
+
+register_event_labels(
+    {
+        "participation.proposal_submitted": _("Proposal submitted"),
+        "participation.proposal_withdrawn": _("Proposal withdrawn"),
+        "participation.proposal_answered": _("Proposal answered by the city"),
+        "participation.proposal_endorsed": _("Proposal endorsed by an organisation"),
+        "participation.debate_started": _("Debate started"),
+        "participation.content_reported": _("Content reported to the moderators"),
+        "participation.content_hidden": _("Content hidden by a moderator"),
+        "participation.content_restored": _("Content restored by a moderator"),
+        "participation.budget_tallied": _("Participatory budget counted"),
+        "participation.budget_imported": _("Participatory budget imported from a pabulib file"),
+        "participation.result_recorded": _("Result of a participatory process recorded"),
+        "participation.sortition_drawn": _("Citizens' panel drawn by lot"),
+        "participation.census_uploaded": _("Census uploaded"),
+        "participation.verified": _("Resident verified against the census"),
+        "participation.verification_failed": _("Census verification failed"),
+        "participation.contributions_unlinked": _(
+            "Participation contributions unlinked from an erased account"
+        ),
+    }
+)
