@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1:8000
 DEMO_SIZE ?= small
 LOCALES := -l ar -l zh_Hans -l fr -l ru -l es
 
-.PHONY: install demo serve test test-fast lint format messages bench bench-finder bench-index bench-plan bench-outreach bench-network bench-matching bench-participation clean
+.PHONY: install demo serve test test-fast lint format messages bench bench-finder bench-index bench-plan bench-outreach bench-network bench-matching bench-participation bench-credentials clean
 
 install: $(VENV)/.installed
 
@@ -57,7 +57,7 @@ messages: install
 	cd learningcity && ../$(BIN)/learningcity makemessages $(LOCALES) --no-obsolete --no-location --ignore '*/vendor/*'
 	cd learningcity && ../$(BIN)/learningcity compilemessages
 
-bench: bench-index bench-finder bench-plan bench-outreach bench-network bench-matching bench-participation
+bench: bench-index bench-finder bench-plan bench-outreach bench-network bench-matching bench-participation bench-credentials
 
 bench-index: install
 	$(BIN)/python bench/bench_index.py
@@ -80,6 +80,11 @@ bench-outreach: install
 # page sizes.
 bench-network: install
 	$(BIN)/python bench/bench_network.py
+
+# Verifiable credentials: sign and verify medians, a batch of 1,000 for a completed
+# course with its progress, "find my way" in a catalogue of 100,000 opportunities.
+bench-credentials: install
+	$(BIN)/python bench/bench_credentials.py
 
 # The programmes' matching: 10,000 people, 10,000 helpers, about 500,000 feasible
 # pairs, through `learningcity programmes match` from CSV to result (median of runs).

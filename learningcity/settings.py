@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "learningcity.outreach",
     "learningcity.programmes",
     "learningcity.participation",
+    "learningcity.credentials",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

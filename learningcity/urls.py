@@ -21,6 +21,9 @@ urlpatterns = [
     path("<slug:city_slug>/outreach/", include("learningcity.outreach.urls")),
     path("<slug:city_slug>/programmes/", include("learningcity.programmes.urls")),
     path("<slug:city_slug>/participate/", include("learningcity.participation.urls")),
+    path("<slug:city_slug>/credentials/", include("learningcity.credentials.urls")),
+    # Credential verification, issuers' DID documents and status lists: not city-scoped.
+    path("credentials/", include("learningcity.credentials.public_urls")),
     path("", include("learningcity.core.urls")),
 ]
 

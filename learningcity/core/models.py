@@ -30,6 +30,7 @@ RESERVED_SLUGS = frozenset(
         "accounts",
         "admin",
         "api",
+        "credentials",
         "healthz",
         "i18n",
         "jsi18n",
