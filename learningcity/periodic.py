@@ -24,6 +24,7 @@ from learningcity.catalogue import index_tasks as catalogue_index
 from learningcity.catalogue import jobs as catalogue_jobs
 from learningcity.catalogue import schedule as catalogue_schedule
 from learningcity.catalogue import services as catalogue_services
+from learningcity.events import printing as events_printing
 from learningcity.festivals import services as festivals_services
 from learningcity.monitoring import services as monitoring_services
 from learningcity.network import peer_services as network_peer_services
@@ -43,6 +44,7 @@ def reap_stalled_jobs() -> None:
     outreach_jobs.reap_stalled_runs()
     plans_services.reap_stalled_report_prints()
     festivals_services.reap_stalled_prints()
+    events_printing.reap_stalled_badges()
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "learningcity.programmes",
     "learningcity.participation",
     "learningcity.credentials",
+    "learningcity.events",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

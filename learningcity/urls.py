@@ -11,6 +11,8 @@ urlpatterns = [
     path("api/v1/", include("learningcity.catalogue.api_urls")),
     # The network's own pages (cities/, clusters/, practices/): no path of theirs is
     # monitoring/ or empty, so /network/ (core) and /network/monitoring/ are untouched.
+    # The award cycles and the conferences (events app) under the network's address.
+    path("network/events/", include("learningcity.events.urls")),
     path("network/", include("learningcity.network.urls")),
     path("network/monitoring/", include("learningcity.monitoring.network_urls")),
     path("<slug:city_slug>/learn/", include("learningcity.catalogue.urls")),
