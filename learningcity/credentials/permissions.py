@@ -6,6 +6,7 @@ from learningcity.catalogue.models import Provider
 from learningcity.catalogue.permissions import can_manage_provider, managed_providers
 from learningcity.core.models import City
 from learningcity.core.permissions import AnyUser, can_manage_city
+from learningcity.programmes.permissions import is_career_counsellor
 
 from .models import Achievement, IssuedCredential, Qualification, RecognitionApplication
 
@@ -54,5 +55,6 @@ def can_see_application(user: AnyUser, application: RecognitionApplication) -> b
 
 
 def can_counsel(user: AnyUser, city: City) -> bool:
-    """Career guidance: the city's coordinators and provider staff save plans with a person."""
-    return can_manage_qualifications(user, city)
+    """Career guidance: the city's career counsellors (the programmes app's), its
+    coordinators and provider staff save plans with a person."""
+    return is_career_counsellor(user, city) or can_manage_qualifications(user, city)

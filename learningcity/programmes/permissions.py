@@ -61,6 +61,15 @@ def is_counsellor(user: AnyUser, counsellor: Counsellor) -> bool:
     return bool(user.is_authenticated and counsellor.user_id == user.pk)
 
 
+def is_career_counsellor(user: AnyUser, city: City) -> bool:
+    """An active career counsellor of the city (credentials lets them save pathway
+    plans with a person)."""
+    return bool(
+        user.is_authenticated
+        and Counsellor.objects.filter(city=city, user_id=user.pk, is_active=True).exists()
+    )
+
+
 def can_manage_slot(user: AnyUser, slot: AppointmentSlot) -> bool:
     return is_counsellor(user, slot.counsellor) or can_coordinate(user, slot.counsellor.city)
 

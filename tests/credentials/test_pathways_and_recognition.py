@@ -292,3 +292,20 @@ def test_staff_create_a_qualification_with_units_mapped_to_courses(staff, city_a
     assert client.post(url, data).status_code == 400  # the same code twice
     edit = reverse("credentials:qualification_edit", args=[city_a.slug, made.public_id])
     assert client_for(make_user()).get(edit).status_code == 403
+
+
+def test_a_career_counsellor_of_the_programmes_saves_a_plan_too(city_a, care, coordinator_a):
+    from learningcity.programmes import guidance
+
+    counsellor = make_user("counsellor@example.org")
+    guidance.appoint_counsellor(
+        actor=coordinator_a, city=city_a, user=counsellor, languages=["en"], about=""
+    )
+    migrant = make_user("migrant2@example.org")
+    url = (
+        reverse("credentials:find", args=[city_a.slug])
+        + f"?qualification={care.pk}&language_1=de&level_1=B2"
+    )
+    client_for(counsellor).post(url, {"email": migrant.email, "note": "Evening classes"})
+    saved = SavedPlan.objects.get()
+    assert (saved.person, saved.counsellor) == (migrant, counsellor)
