@@ -30,6 +30,7 @@ from learningcity.monitoring import services as monitoring_services
 from learningcity.network import peer_services as network_peer_services
 from learningcity.network import services as network_services
 from learningcity.outreach import jobs as outreach_jobs
+from learningcity.participation import emails as participation_emails
 from learningcity.plans import services as plans_services
 from learningcity.programmes import services as programmes_services
 from learningcity.quality import invitations as quality_invitations
@@ -129,3 +130,12 @@ def check_befriending_volunteers() -> None:
     """Suspend pairs without valid checks; remind of checks about to expire."""
     programmes_services.suspend_pairs_with_expired_checks()
     programmes_services.send_check_reminders()
+
+
+# Once a day: what the processes, proposals and debates people follow brought, in one
+# e-mail each (for those who chose the digest, the default).
+@db_periodic_task(crontab(minute="15", hour="7"))
+@lock_task("send-participation-digests")
+def send_participation_digests() -> None:
+    """E-mail each follower the day's notices not yet e-mailed (once per notice)."""
+    participation_emails.send_participation_digests()

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from learningcity.core.models import City, District
 from learningcity.monitoring.models import FrameworkNode
 
-from .models import Alignment, Process, ProposalState, ReportReason
+from .models import Alignment, EmailChoice, Process, ProposalState, ReportReason
 
 
 def _districts(process: Process) -> Any:
@@ -142,3 +142,11 @@ class CensusForm(forms.Form):
 class PbImportForm(forms.Form):
     slug = forms.SlugField(label=_("Short name for the budget's address"), max_length=80)
     file = forms.FileField(label=_("Pabulib file (.pb)"))
+
+
+class NotificationEmailForm(forms.Form):
+    email = forms.ChoiceField(
+        label=_("E-mails about what you follow"),
+        choices=EmailChoice.choices,
+        widget=forms.RadioSelect,
+    )

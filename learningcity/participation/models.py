@@ -561,12 +561,34 @@ class Notification(models.Model):
     url = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Set once the notice went out by e-mail (at once, or in the daily digest).
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return self.text
+
+
+class EmailChoice(models.TextChoices):
+    DAILY = "daily", _("One e-mail a day with everything new")
+    INSTANT = "instant", _("An e-mail for each notification")
+    NONE = "none", _("No e-mails: I read them here")
+
+
+class NotificationSettings(models.Model):
+    """How a person hears of what they follow; without a row, the daily digest."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participation_settings"
+    )
+    email = models.CharField(
+        _("e-mails"), max_length=8, choices=EmailChoice.choices, default=EmailChoice.DAILY
+    )
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.email}"
 
 
 # ---- surveys ------------------------------------------------------------------------

@@ -8,7 +8,16 @@ from typing import Any
 from learningcity.core.audit import record_event
 from learningcity.core.models import User
 
-from .models import Comment, Debate, Follow, HasVoted, Proposal, Support, Verification
+from .models import (
+    Comment,
+    Debate,
+    Follow,
+    HasVoted,
+    NotificationSettings,
+    Proposal,
+    Support,
+    Verification,
+)
 
 
 def export_participation_of(user: User) -> dict[str, Any]:
@@ -36,6 +45,10 @@ def export_participation_of(user: User) -> dict[str, Any]:
                 Verification.objects.filter(user=user).values_list("city__slug", flat=True)
             ),
             "follows": Follow.objects.filter(user=user).count(),
+            "notification_emails": NotificationSettings.objects.filter(user=user)
+            .values_list("email", flat=True)
+            .first()
+            or "daily",
         }
     }
 

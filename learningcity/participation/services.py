@@ -19,7 +19,7 @@ from learningcity.core.models import User
 from learningcity.engines.budgeting import Election, ProjectRow, VoteRow, tally
 from learningcity.engines.budgeting.pabulib import PabulibError, parse_pb, write_pb
 
-from . import permissions
+from . import emails, permissions
 from .models import (
     Alignment,
     Ballot,
@@ -30,10 +30,12 @@ from .models import (
     Comment,
     CommentVote,
     Debate,
+    EmailChoice,
     Endorsement,
     Follow,
     HasVoted,
     Notification,
+    NotificationSettings,
     Phase,
     Process,
     Proposal,
@@ -112,9 +114,23 @@ def notify_followers(
     users = set(follows.values_list("user_id", flat=True))
     if skip is not None:
         users.discard(skip.pk)
-    Notification.objects.bulk_create(
+    created = Notification.objects.bulk_create(
         [Notification(user_id=u, process=process, text=text[:300], url=url) for u in users]
     )
+    # Those who asked for it hear at once; the rest get the daily digest (or nothing).
+    emails.send_instant(
+        Notification.objects.filter(pk__in=[n.pk for n in created]).select_related("process__city")
+    )
+
+
+def set_notification_emails(*, actor: User, choice: str) -> NotificationSettings:
+    """How the person hears of what they follow: daily digest, each at once, or none."""
+    if choice not in EmailChoice.values:
+        raise ValidationError({"email": _("Choose how often you want e-mails.")})
+    row, _created = NotificationSettings.objects.update_or_create(
+        user=actor, defaults={"email": choice}
+    )
+    return row
 
 
 # ---- proposals ----------------------------------------------------------------------

@@ -25,13 +25,14 @@ from learningcity.core.permissions import require
 from learningcity.core.tenancy import for_city, get_city, get_in_city
 from learningcity.monitoring.models import IndicatorValue, ValueStatus
 
-from . import census, permissions, selectors, services
+from . import census, emails, permissions, selectors, services
 from .forms import (
     AnswerForm,
     CensusForm,
     CommentForm,
     DebateForm,
     ModerateForm,
+    NotificationEmailForm,
     ProposalFilterForm,
     ProposalForm,
     ReportForm,
@@ -710,12 +711,23 @@ def census_upload(request: HttpRequest, city_slug: str) -> HttpResponse:
 
 
 @login_required
-@require_safe
 def notifications(request: HttpRequest, city_slug: str) -> HttpResponse:
+    """The person's notices (read on opening) and how they want them by e-mail."""
     city = get_city(city_slug)
     user = _actor(request)
+    current = emails.email_choice([user.pk])[user.pk]
+    form = NotificationEmailForm(request.POST or None, initial={"email": current})
+    if request.method == "POST" and form.is_valid():
+        services.set_notification_emails(actor=user, choice=form.cleaned_data["email"])
+        messages.success(request, _("Saved: you will get e-mails as you chose."))
+        return redirect("participation:notifications", city.slug)
     notices = list(Notification.objects.filter(user=user, process__city=city)[:100])
     Notification.objects.filter(user=user, process__city=city, read_at=None).update(
         read_at=timezone.now()
     )
-    return render(request, "participation/notifications.html", {"city": city, "notices": notices})
+    return render(
+        request,
+        "participation/notifications.html",
+        {"city": city, "notices": notices, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
