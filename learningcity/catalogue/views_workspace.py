@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from learningcity.core import permissions as core_permissions
+from learningcity.core.forms import show_service_errors
 from learningcity.core.http import PageNotFound
 from learningcity.core.models import City, User
 from learningcity.core.tenancy import for_city, get_in_city
@@ -92,15 +93,6 @@ def _get_job(request: HttpRequest, city: City, job_id: UUID) -> ImportJob:
     job = get_in_city(jobs, city, public_id=job_id)
     core_permissions.require(permissions.can_manage_provider(request.user, job.provider))
     return job
-
-
-def _show_service_errors(form: BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, next to the fields it names."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _form_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
@@ -206,7 +198,7 @@ def opportunity_new(request: HttpRequest, city: City, provider_slug: str) -> Htt
                 actor=_actor(request), provider=provider, fields=form.values()
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Opportunity saved. Now add its sessions."))
             return redirect(
@@ -242,7 +234,7 @@ def opportunity_edit(request: HttpRequest, city: City, opportunity_slug: str) ->
                 actor=_actor(request), opportunity=opportunity, changes=form.changes()
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Opportunity saved."))
             return redirect(
@@ -272,7 +264,7 @@ def session_new(request: HttpRequest, city: City, opportunity_slug: str) -> Http
                 actor=_actor(request), opportunity=opportunity, fields=form.values()
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Session added."))
             return redirect(opportunity_url(city, opportunity))
@@ -296,7 +288,7 @@ def session_edit(request: HttpRequest, city: City, session_id: UUID) -> HttpResp
         try:
             services.update_session(actor=_actor(request), session=session, changes=form.changes())
         except ValidationError as error:
-            _show_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Session saved."))
             return redirect(opportunity_url(city, session.opportunity))
@@ -322,7 +314,7 @@ def site_new(request: HttpRequest, city: City, provider_slug: str) -> HttpRespon
                 actor=_actor(request), city=city, provider=provider, fields=service_fields(form)
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Place saved."))
             return redirect(provider_url(city, provider))
@@ -349,7 +341,7 @@ def site_edit(request: HttpRequest, city: City, site_slug: str) -> HttpResponse:
                 actor=_actor(request), site=site, changes=service_fields(form, form.changed_data)
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Place saved."))
             return redirect(back_url)
@@ -450,7 +442,7 @@ def message_enrolled(request: HttpRequest, city: City, opportunity_slug: str) ->
                 include_waitlisted=form.cleaned_data["include_waitlisted"],
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request,

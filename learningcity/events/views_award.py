@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from learningcity.core.forms import show_service_errors
 from learningcity.core.http import PageNotFound
 from learningcity.core.models import City, User
 from learningcity.core.permissions import coordinated_cities
@@ -37,15 +37,6 @@ from .models import (
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def show_errors(form: BaseForm, error: ValidationError) -> None:
-    """A service's refusal on the form: by field where the form has it."""
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _cycle(pk: int) -> AwardCycle:
@@ -109,7 +100,7 @@ def cycle_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     actor=_user(request), cycle=cycle, changes=form.cycle_data()
                 )
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("The cycle's rules are saved."))
             return redirect("events:cycle", pk=cycle.pk)
@@ -186,7 +177,7 @@ def apply(request: HttpRequest, pk: int, city_slug: str) -> HttpResponse:
                 consent_form=form.upload("consent_form"),
             )
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request, _("The dossier is sent. Your National Commission decides on it next.")
@@ -292,7 +283,7 @@ def nominate(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Your decision is recorded."))
             return redirect("events:dossier", public_id=public_id)
@@ -311,7 +302,7 @@ def assign(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         try:
             services.assign_juror(actor=_user(request), application=found, seat=seat)
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("The juror is assigned."))
             return redirect("events:dossier", public_id=public_id)
@@ -335,7 +326,7 @@ def score(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 comments=form.comments(),
             )
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Your scores are saved."))
             return redirect("events:juror_queue")
@@ -400,7 +391,7 @@ def jury(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The tie is recorded."))
                 return redirect("events:jury", pk=pk)
         except ValidationError as error:
-            show_errors(seat_form if "seat" in request.POST else tie_form, error)
+            show_service_errors(seat_form if "seat" in request.POST else tie_form, error)
     return render(
         request,
         "events/jury.html",

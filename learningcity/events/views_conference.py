@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from learningcity.catalogue.schedule import CalendarEvent, calendar
 from learningcity.core import jobs
+from learningcity.core.forms import show_service_errors
 from learningcity.core.http import PageNotFound, absolute_url
 from learningcity.core.models import User
 
@@ -46,7 +47,6 @@ from .models import (
     Registration,
     SiteVisit,
 )
-from .views_award import show_errors
 
 
 def _user(request: HttpRequest) -> User:
@@ -114,7 +114,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
                 data=form.registration_data(),
             )
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("You are registered. Your badge is printed at the venue."))
             return redirect("events:my_registration", slug=slug)
@@ -340,7 +340,7 @@ def programme_add(request: HttpRequest, slug: str) -> HttpResponse:
                     actor=_user(request), conference=found, data=form.session_data()
                 )
             except ValidationError as error:
-                show_errors(form, error)
+                show_service_errors(form, error)
             else:
                 messages.success(request, _("The session is in the programme."))
                 return redirect("events:programme", slug=slug)
@@ -379,7 +379,7 @@ def visit_add(request: HttpRequest, slug: str) -> HttpResponse:
                     longitude=data["longitude"],
                 )
             except ValidationError as error:
-                show_errors(form, error)
+                show_service_errors(form, error)
             else:
                 messages.success(request, _("The visit is open for booking."))
                 return redirect("events:visits", slug=slug)
@@ -584,7 +584,7 @@ def propose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 proposed_text=form.cleaned_data["proposed_text"],
             )
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Your proposal is sent to the drafting committee."))
             return redirect(reverse("events:manifesto", kwargs={"slug": slug}) + f"#paragraph-{pk}")
@@ -610,7 +610,7 @@ def decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("The decision is recorded."))
             return redirect("events:manifesto", slug=slug)
@@ -649,7 +649,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
                 on_behalf_of=form.cleaned_data["on_behalf_of"],
             )
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("The city's signature is recorded."))
             return redirect("events:manifesto", slug=slug)
@@ -689,7 +689,7 @@ def translate(request: HttpRequest, slug: str, language: str) -> HttpResponse:
                 paragraphs=form.texts(),
             )
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("The translation is saved."))
             return redirect("events:manifesto", slug=slug)

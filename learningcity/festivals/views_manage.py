@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from learningcity.catalogue.models import Opportunity, Provider, Session
 from learningcity.core import permissions as core_permissions
+from learningcity.core.forms import show_service_errors
 from learningcity.core.models import City, User
 from learningcity.core.tenancy import for_city, get_in_city
 
@@ -37,14 +37,6 @@ def _actor(request: HttpRequest) -> User:
 def _managed_festival(request: HttpRequest, city: City, slug: str) -> Festival:
     core_permissions.require(permissions.can_manage_festivals(request.user, city))
     return get_in_city(Festival.objects.select_related("city"), city, slug=slug)
-
-
-def _show_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # ---------------------------------------------------------------------------
@@ -75,7 +67,7 @@ def _festival_form(
         try:
             festival = save()
         except ValidationError as error:
-            _show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Festival saved."))
             return redirect("festivals:entries", city_slug=city.slug, slug=festival.slug)

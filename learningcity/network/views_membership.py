@@ -12,13 +12,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.forms import BaseForm, Form
+from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from learningcity.core.forms import show_service_errors
 from learningcity.core.http import PageNotFound
 from learningcity.core.models import User
 from learningcity.core.permissions import coordinated_cities
@@ -54,15 +55,6 @@ from .vocabulary import (
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _show_errors(form: BaseForm, error: ValidationError) -> None:
-    """A service's refusal on the form: by field where the form has it."""
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _call(pk: int) -> MembershipCall:
@@ -136,7 +128,7 @@ def call_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             else:
                 services.update_call(actor=_user(request), call=found, changes=data)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("The call is saved."))
             return redirect("network:call", pk=found.pk)
@@ -211,7 +203,7 @@ def apply(request: HttpRequest, pk: int, city_slug: str) -> HttpResponse:
                 endorsement=form.endorsement_bytes,
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -297,7 +289,7 @@ def _step_on_application(
         try:
             take_step()
         except ValidationError as error:
-            _show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, done)
             return redirect("network:application", public_id=application.public_id)
@@ -363,7 +355,7 @@ def application_jurors(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
             services.remove_juror(actor=_user(request), assignment=assignment)
         except ValidationError as error:
             form = JurorForm()
-            _show_errors(form, error)
+            show_service_errors(form, error)
             return _application_page(request, found, {"jurors": form}, status=400)
         messages.success(request, _("The juror is removed."))
         return redirect("network:application", public_id=found.public_id)
@@ -493,7 +485,7 @@ def commissions(request: HttpRequest) -> HttpResponse:
                     country_code=form.cleaned_data["country_code"],
                 )
             except ValidationError as error:
-                _show_errors(form, error)
+                show_service_errors(form, error)
             else:
                 messages.success(request, _("The account speaks for the National Commission now."))
                 return redirect("network:commissions")
@@ -558,7 +550,7 @@ def report(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
                     next_steps=form.cleaned_data["next_steps"],
                 )
             except ValidationError as error:
-                _show_errors(form, error)
+                show_service_errors(form, error)
             else:
                 messages.success(request, _("The report is received. Thank you."))
                 return redirect("network:report", city_slug=city.slug, pk=found.pk)

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from learningcity.catalogue.models import Enrolment
+from learningcity.core.forms import show_service_errors
 from learningcity.core.http import PageNotFound
 from learningcity.core.models import User
 
@@ -38,14 +38,6 @@ def _partner(slug: str) -> Partner:
     if found is None:
         raise PageNotFound(_("There is no such partner organisation."))
     return found
-
-
-def _apply_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error)
 
 
 # -- partners ---------------------------------------------------------------------------
@@ -110,7 +102,7 @@ def partner_form(request: HttpRequest, slug: str = "") -> HttpResponse:
                     actor=_user(request), partner=found, fields=form.cleaned_data
                 )
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("The partner organisation is saved."))
             return redirect("network:partner", slug=saved.slug)
@@ -157,7 +149,7 @@ def partnership_form(request: HttpRequest, slug: str = "", pk: int | None = None
                     actor=_user(request), partnership=existing, fields=form.cleaned_data
                 )
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("The partnership is saved."))
             return redirect("network:partner", slug=found.slug)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from learningcity.core import ratelimits
+from learningcity.core.forms import show_service_errors
 from learningcity.core.http import PageNotFound
 from learningcity.core.models import City, User
 from learningcity.core.tenancy import get_city
@@ -48,14 +49,6 @@ def _cluster(slug: str) -> Cluster:
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
-
-
-def _apply_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error)
 
 
 def _chosen_city(form: PostForm, cities: list[City]) -> City | None:
@@ -101,7 +94,7 @@ def cluster_threads(request: HttpRequest, slug: str) -> HttpResponse:
                     body=form.cleaned_data["body"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                show_service_errors(form, error)
             else:
                 messages.success(request, _("Your thread is started."))
                 return redirect("network:thread", pk=thread.pk)
@@ -176,7 +169,7 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
                     body=form.cleaned_data["body"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                show_service_errors(form, error)
             else:
                 messages.success(request, _("Your reply is posted."))
                 return redirect(f"{request.path}#post-{post.pk}")
@@ -218,7 +211,7 @@ def post_report(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             peer_services.report_post(actor=user, post=post, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Thank you. The cluster's moderators will look at it."))
             return redirect("network:thread", pk=post.thread_id)
@@ -243,7 +236,7 @@ def post_moderate(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             change(actor=user, post=post, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -312,7 +305,7 @@ def exchange_new(request: HttpRequest, city_slug: str) -> HttpResponse:
                 message=form.cleaned_data["message"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -371,7 +364,7 @@ def exchange(request: HttpRequest, public_id: str) -> HttpResponse:
                         actor=user, exchange=found, outcome=form.cleaned_data["outcome"]
                     )
             except ValidationError as error:
-                _apply_errors(form, error)
+                show_service_errors(form, error)
             else:
                 messages.success(request, _("The peer exchange is updated."))
                 return redirect("network:exchange", public_id=found.public_id)

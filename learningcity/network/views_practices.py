@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from learningcity.core.forms import show_service_errors
 from learningcity.core.http import PageNotFound, absolute_url
 from learningcity.core.models import UnescoRegion
 from learningcity.core.tenancy import for_city, get_city
@@ -277,21 +278,13 @@ def practice_new(request: HttpRequest) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request, _("The practice is saved as a draft. Send it for review when it is ready.")
             )
             return redirect("network:practice", pk=created.pk)
     return render(request, "network/practice_form.html", {"form": form, "practice": None})
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -309,7 +302,7 @@ def practice_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Your changes are saved as a new draft revision."))
             return redirect(reverse("network:practice", args=[found.pk]) + "?revision=newest")
@@ -334,7 +327,7 @@ def practice_translate(request: HttpRequest, pk: int) -> HttpResponse:
                 wording=wording,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("The translation is saved as a new draft revision."))
             return redirect(reverse("network:practice", args=[found.pk]) + "?revision=newest")
@@ -397,7 +390,7 @@ def practice_review(request: HttpRequest, pk: int) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            show_service_errors(form, error)
         else:
             if form.cleaned_data["decision"] == "publish":
                 messages.success(request, _("The practice is published."))
@@ -469,7 +462,7 @@ def images(request: HttpRequest, pk: int) -> HttpResponse:
                 alt_text=form.cleaned_data["alt_text"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("The picture is added."))
             return redirect("network:practice_images", pk=found.pk)

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from learningcity.catalogue.models import LearningSite, SiteKind
+from learningcity.core.forms import show_service_errors
 from learningcity.core.models import City, District, User
 from learningcity.core.permissions import require
 from learningcity.core.tenancy import for_city, get_city, get_in_city
@@ -36,16 +37,6 @@ def _coordinator_city(request: HttpRequest, city_slug: str) -> City:
     city = get_city(city_slug)
     require(permissions.can_plan_outreach(request.user, city))
     return city
-
-
-def _apply(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            for problem in problems:
-                form.add_error(name if name in form.fields else None, problem)
-    else:
-        for problem in error.messages:
-            form.add_error(None, problem)
 
 
 # ---- public pages --------------------------------------------------------------------
@@ -258,7 +249,7 @@ def vehicle_add(request: HttpRequest, city_slug: str) -> HttpResponse:
         try:
             services.create_vehicle(actor=_actor(request), city=city, fields=fields)
         except ValidationError as error:
-            _apply(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Vehicle added."))
             return redirect("outreach:desk", city.slug)
@@ -394,7 +385,7 @@ def visit_cancel(request: HttpRequest, city_slug: str, visit_id: str) -> HttpRes
                 actor=_actor(request), visit=visit, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _apply(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("The visit is cancelled; residents see the notice."))
             if sessions:

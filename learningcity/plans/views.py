@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.forms import BaseForm
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from learningcity.core.forms import show_service_errors
 from learningcity.core.http import PageNotFound
 from learningcity.core.jobs import FileJobStatus
 from learningcity.core.models import City, User
@@ -65,14 +65,6 @@ def _int_or_none(text: str | None) -> int | None:
         return int(text) if text else None
     except ValueError:
         return None
-
-
-def _apply(form: BaseForm, error: ValidationError) -> None:
-    """Put a service's per-field messages on the form (shown by the error summary)."""
-    for field, problems in error.message_dict.items():
-        target = field if field in form.fields else None
-        for problem in problems:
-            form.add_error(target, problem)
 
 
 def _actor(request: HttpRequest) -> User:
@@ -338,7 +330,7 @@ def plan_edit(request: HttpRequest, city_slug: str) -> HttpResponse:
         try:
             services.save_plan(actor=_actor(request), city=city, data=form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("The plan is saved. Publish it when it is ready."))
             return redirect("plans:desk", city_slug=city.slug)
@@ -367,7 +359,7 @@ def goal_edit(request: HttpRequest, city_slug: str, goal_id: int | None = None) 
         try:
             services.save_goal(actor=_actor(request), plan=plan, goal=goal, data=form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("The goal is saved."))
             return redirect("plans:desk", city_slug=city.slug)
@@ -392,7 +384,7 @@ def action_edit(request: HttpRequest, city_slug: str, action_id: int | None = No
                 actor=_actor(request), plan=plan, action=action, data=form.cleaned_data
             )
         except ValidationError as error:
-            _apply(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("The action is saved."))
             return redirect("plans:desk", city_slug=city.slug)
@@ -423,7 +415,7 @@ def target_edit(
                 actor=_actor(request), goal=goal, target=target, data=form.cleaned_data
             )
         except ValidationError as error:
-            _apply(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("The target is saved."))
             return redirect("plans:desk", city_slug=city.slug)
@@ -475,7 +467,7 @@ def publish(request: HttpRequest, city_slug: str) -> HttpResponse:
                 actor=_actor(request), plan=plan, note=form.cleaned_data["note"]
             )
         except ValidationError as error:
-            _apply(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request, _("Version %(number)s is published.") % {"number": version.number}
@@ -528,7 +520,7 @@ def action_update(request: HttpRequest, city_slug: str, action_id: int) -> HttpR
                 actor=_actor(request), action=action, data=form.cleaned_data
             )
         except ValidationError as error:
-            _apply(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Thank you: your update is saved and shown on the plan."))
             return redirect(reverse("plans:action", args=[city.slug, action.pk]))

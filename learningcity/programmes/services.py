@@ -281,6 +281,7 @@ def run_befriending_match(*, actor: User | None, city: City) -> MatchRun:
     candidates = [
         r for r in residents if r.pk not in by_resident or by_resident[r.pk].status != "suspended"
     ]
+    valid = {v.pk: matching.checks_valid_on(v, today) for v in volunteers}
     room = {
         v.pk: v.capacity
         - sum(1 for p in live if p.volunteer_id == v.pk and p.status == "suspended")
@@ -290,7 +291,7 @@ def run_befriending_match(*, actor: User | None, city: City) -> MatchRun:
     helpers = [
         (matching.volunteer_profile(v, today), max(0, room[v.pk]))
         for v in volunteers
-        if matching.checks_valid_on(v, today)
+        if valid[v.pk]
     ]
     instance = matching.build_instance(people, helpers)
     existing = {
@@ -339,9 +340,7 @@ def run_befriending_match(*, actor: User | None, city: City) -> MatchRun:
                     {"resident": resident_of[m.person].first_name, "gain": result.gained_by_moves}
                     for m in result.moves
                 ],
-                "volunteers_without_checks": sum(
-                    1 for v in volunteers if not matching.checks_valid_on(v, today)
-                ),
+                "volunteers_without_checks": sum(1 for ok in valid.values() if not ok),
             },
         )
         record_event(

@@ -156,8 +156,9 @@ def solve_matching(
     if not moves:
         return result
     # Say how much the moves help: the best count when every existing pair is kept.
+    feasible = _feasible_pairs(pairs)
     still_there = {
-        person: helper for person, helper in existing.items() if _is_feasible(pairs, person, helper)
+        person: helper for person, helper in existing.items() if (person, helper) in feasible
     }
     kept_all = _solve(pairs, existing={}, fixed={**still_there, **fixed})
     return MatchResult(
@@ -170,13 +171,11 @@ def solve_matching(
     )
 
 
-def _is_feasible(pairs: PairArrays, person: str, helper: str) -> bool:
-    try:
-        p = list(pairs.persons).index(person)
-        h = list(pairs.helpers).index(helper)
-    except ValueError:
-        return False
-    return bool(np.any((pairs.person_index == p) & (pairs.helper_index == h)))
+def _feasible_pairs(pairs: PairArrays) -> set[tuple[str, str]]:
+    return {
+        (pairs.persons[int(p)], pairs.helpers[int(h)])
+        for p, h in zip(pairs.person_index, pairs.helper_index, strict=True)
+    }
 
 
 def _moves(result: MatchResult, existing: Mapping[str, str]) -> list[Move]:
