@@ -40,3 +40,15 @@ def get_in_city(source: "type[M] | models.QuerySet[M]", city: City, **lookup: ob
         return for_city(source, city).get(**lookup)
     except (models.ObjectDoesNotExist, ValueError):
         raise PageNotFound(_("This page does not exist in this city.")) from None
+
+
+def get_at_address(source: "type[M] | models.QuerySet[M]", city_slug: str, **lookup: object) -> M:
+    """One row of ``source`` in the city at ``/<city_slug>/``, read in one query with
+    the rows on its path to the city (``select_related``): for busy pages that would
+    otherwise read the city, then each parent, then the row. Anything else is a 404."""
+    queryset = source._default_manager.all() if isinstance(source, type) else source
+    path = tenant_field(queryset.model)
+    try:
+        return queryset.select_related(path).get(**{f"{path}__slug": city_slug}, **lookup)
+    except (models.ObjectDoesNotExist, ValueError):
+        raise PageNotFound(_("This page does not exist in this city.")) from None

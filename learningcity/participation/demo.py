@@ -17,12 +17,11 @@ from learningcity.core.tenancy import for_city
 from learningcity.monitoring.models import FrameworkNode
 from learningcity.monitoring.queries import default_framework
 
-from . import services
+from . import assemblies, services
 from . import sortition as panels
 from .models import (
     Answer,
     Assembly,
-    AssemblyMeeting,
     Ballot,
     BallotChoice,
     Budget,
@@ -171,6 +170,9 @@ def seed_demo(context: DemoContext) -> None:
                 if state in (ProposalState.ACCEPTED, ProposalState.REJECTED)
                 else None,
                 created_at=now - timedelta(hours=int(rng.integers(1, 480))),
+                # One proposal in ten has a place near the centre, for the map.
+                latitude=city.latitude + ((n * 37) % 100 - 50) / 2500 if n % 10 == 0 else None,
+                longitude=city.longitude + ((n * 53) % 100 - 50) / 2500 if n % 10 == 0 else None,
             )
         )
     proposals = Proposal.objects.bulk_create(proposals)
@@ -290,14 +292,17 @@ def seed_demo(context: DemoContext) -> None:
     assembly.members.set(
         [v.user for v in sortition.volunteers.filter(selected=True) if v.user is not None]
     )
-    AssemblyMeeting.objects.create(
+    # Through the service, so each meeting is also a free session in the catalogue.
+    assemblies.schedule_assembly_meeting(
+        actor=coordinator,
         assembly=assembly,
         title="First meeting",
         starts_at=now - timedelta(days=14),
         place="Biblioteca Pública Piloto",
         minutes="- Agreed how the panel works.\n- Read the 40 most supported proposals.",
     )
-    AssemblyMeeting.objects.create(
+    assemblies.schedule_assembly_meeting(
+        actor=coordinator,
         assembly=assembly,
         title="Budget review",
         starts_at=now + timedelta(days=7),

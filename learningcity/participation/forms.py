@@ -38,11 +38,23 @@ class ProposalForm(forms.Form):
         required=False,
         empty_label=_("None in particular"),
     )
+    # Two number inputs work without JavaScript; with it, a map fills them on a click
+    # (participation/pick_place.js).
     latitude = forms.FloatField(
-        label=_("Latitude (optional)"), required=False, min_value=-90, max_value=90
+        label=_("Latitude"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        help_text=_("Degrees north of the equator (south is negative), for example 6.2518."),
     )
     longitude = forms.FloatField(
-        label=_("Longitude (optional)"), required=False, min_value=-180, max_value=180
+        label=_("Longitude"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        help_text=_("Degrees east of Greenwich (west is negative), for example -75.5636."),
     )
 
     def __init__(self, *args: Any, process: Process, **kwargs: Any) -> None:

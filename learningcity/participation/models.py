@@ -179,6 +179,8 @@ class Proposal(Moderated):
             models.Index(
                 fields=["process", "hidden_at", "district", "state"], name="proposal_counts"
             ),
+            # The counts per state without a district filter, read in index order.
+            models.Index(fields=["process", "hidden_at", "state"], name="proposal_states"),
             models.Index(fields=["process", "-support_count"], name="proposal_support"),
         ]
         verbose_name = _("proposal")
@@ -190,6 +192,29 @@ class Proposal(Moderated):
     @property
     def reached_threshold(self) -> bool:
         return self.support_count >= self.process.support_threshold
+
+
+def proposal_image_path(instance: "ProposalImage", filename: str) -> str:
+    # The name is ours (never the uploader's), the format the one we re-encoded to.
+    return f"participation/proposals/{instance.proposal_id}/{uuid.uuid4().hex}.jpg"
+
+
+class ProposalImage(models.Model):
+    """A picture of a proposal, re-encoded (``proposal_images``): no metadata kept."""
+
+    tenant_field = "proposal__process__city"
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="images")
+    file = models.FileField(upload_to=proposal_image_path, max_length=200)
+    alt_text = models.CharField(_("alternative text"), max_length=300)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.alt_text
 
 
 class Support(models.Model):
@@ -305,6 +330,11 @@ class Rule(models.TextChoices):
     EQUAL_SHARES_COMPLETED = "equal-shares-completed", _("Method of Equal Shares, completed")
 
 
+class WhoMayVote(models.TextChoices):
+    PROCESS_RULE = "process", _("As the process says (signed-in or census-verified residents)")
+    EMAIL_ONCE = "email_once", _("Anyone who confirms an e-mail address, once")
+
+
 class Budget(models.Model):
     tenant_field = "process__city"
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="budgets")
@@ -335,6 +365,14 @@ class Budget(models.Model):
         max_length=24,
         choices=Rule.choices,
         default=Rule.EQUAL_SHARES_COMPLETED,
+    )
+    # Per component: who may vote in this budget. "email_once" also lets a visitor who
+    # is not signed in vote once by confirming an e-mail address (``email_voting``).
+    who_may_vote = models.CharField(
+        _("who may vote"),
+        max_length=12,
+        choices=WhoMayVote.choices,
+        default=WhoMayVote.PROCESS_RULE,
     )
     tallied_at = models.DateTimeField(null=True, blank=True)
     # Funded project codes by every rule counted so far: {"greedy": ["3", "7"], ...}.
@@ -433,6 +471,27 @@ class HasVoted(models.Model):
 
     def __str__(self) -> str:
         return f"voted in {self.budget_id}"
+
+
+class EmailVoter(models.Model):
+    """Only that an e-mail address voted in a budget (one-time participation): the
+    address is kept as an HMAC (``email_voting.hash_email``), never in clear, and, like
+    ``HasVoted``, nothing links it to the ballot."""
+
+    tenant_field = "budget__process__city"
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="email_voters")
+    email_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget", "email_hash"], name="one_vote_per_email_per_budget"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"an address voted in {self.budget_id}"
 
 
 class CensusEntry(models.Model):

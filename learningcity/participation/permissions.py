@@ -9,6 +9,9 @@
 - A city's coordinators (and site admins): answer proposals, hide and restore
   content, tally budgets, upload the census, record results, for their own city only.
 - Provider staff: endorse proposals in the name of their organisation.
+- A budget open to one-time participation (``Budget.who_may_vote``): anyone not signed
+  in who confirms an e-mail address votes once (``email_voting``).
+- A proposal's author: add and remove its pictures.
 """
 
 from django.utils import timezone
@@ -20,11 +23,30 @@ from learningcity.core import permissions as core_permissions
 from learningcity.core.models import City, District
 from learningcity.core.permissions import AnyUser
 
-from .models import Process, Verification, Who
+from .models import Assembly, Budget, Process, Proposal, Verification, Who, WhoMayVote
 
 
 def can_manage_participation(user: AnyUser, city: City) -> bool:
     return core_permissions.can_manage_city(user, city)
+
+
+def can_manage_assembly(user: AnyUser, assembly: Assembly) -> bool:
+    """Members, meetings and minutes of an assembly: the city's coordinators."""
+    return can_manage_participation(user, assembly.city)
+
+
+def can_edit_proposal_images(user: AnyUser, proposal: Proposal) -> bool:
+    return bool(user.is_authenticated and proposal.author_id == user.pk)
+
+
+def may_vote_by_email(user: AnyUser, budget: Budget) -> bool:
+    """One-time participation: offered to visitors who are not signed in, and to
+    signed-in people the process's own rule leaves out."""
+    if budget.who_may_vote != WhoMayVote.EMAIL_ONCE:
+        return False
+    return not user.is_authenticated or bool(
+        why_not_take_part(user, budget.process, budget.district)
+    )
 
 
 def can_endorse_for(user: AnyUser, provider: Provider) -> bool:

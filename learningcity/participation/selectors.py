@@ -2,15 +2,30 @@
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import get_language
 
 from learningcity.core.tenancy import for_city
 from learningcity.engines.similar import Case, similar_cases
 
+from . import fulltext
 from .models import Comment, Debate, Process, Proposal
 
 SIMILAR_POOL = 1000  # the newest proposals a draft is compared with
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are, when the page has counted them
+    already (the proposal list's counts per state): one COUNT fewer per page."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self.known_count
 
 
 def visible_processes(city: Any) -> QuerySet[Process]:
@@ -21,14 +36,13 @@ def proposal_list(
     process: Process, filters: dict[str, Any]
 ) -> tuple[QuerySet[Proposal], dict[str, int]]:
     """The process's visible proposals after ``filters`` and, per state, how many match
-    the other filters (so each state's count says what choosing it would give)."""
+    the other filters (so each state's count says what choosing it would give; the
+    rows' own count is the chosen state's, or the sum)."""
     rows = Proposal.objects.filter(process=process, hidden_at=None)
     if filters.get("district"):
         rows = rows.filter(district=filters["district"])
     if filters.get("q"):
-        words = filters["q"].split()[:5]
-        for word in words:
-            rows = rows.filter(Q(title__icontains=word) | Q(body__icontains=word))
+        rows = fulltext.filter_proposals(rows, filters["q"])
     counts = dict(rows.order_by().values_list("state").annotate(n=Count("id")))
     if filters.get("state"):
         rows = rows.filter(state=filters["state"])

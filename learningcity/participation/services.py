@@ -2,12 +2,12 @@
 transaction, audits (``record_event``) and notifies followers on commit. A refusal is a
 ``ValidationError`` naming the field to change; nothing is half-saved."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from learningcity.core.models import User
 from learningcity.engines.budgeting import Election, ProjectRow, VoteRow, tally
 from learningcity.engines.budgeting.pabulib import PabulibError, parse_pb, write_pb
 
-from . import emails, permissions
+from . import emails, permissions, proposal_images
 from .models import (
     Alignment,
     Ballot,
@@ -43,7 +43,9 @@ from .models import (
     Report,
     Result,
     Support,
+    WhoMayVote,
 )
+from .proposal_images import PreparedImage
 
 TITLE_MAX = 150
 BODY_MAX = 10_000
@@ -136,7 +138,15 @@ def set_notification_emails(*, actor: User, choice: str) -> NotificationSettings
 # ---- proposals ----------------------------------------------------------------------
 
 
-def submit_proposal(*, actor: User, process: Process, fields: dict[str, Any]) -> Proposal:
+def submit_proposal(
+    *,
+    actor: User,
+    process: Process,
+    fields: dict[str, Any],
+    images: Sequence[PreparedImage] = (),
+) -> Proposal:
+    """A new proposal; ``images`` were checked and re-encoded before
+    (``proposal_images.prepare_images``) and are saved with it, or nothing is."""
     _refuse_unless_eligible(actor, process)
     _open_phase(process, "proposals_open", _("Proposals are not being taken in this phase."))
     district = fields.get("district")
@@ -158,12 +168,20 @@ def submit_proposal(*, actor: User, process: Process, fields: dict[str, Any]) ->
     if (proposal.latitude is None) != (proposal.longitude is None):
         raise ValidationError({"latitude": _("Give both latitude and longitude, or neither.")})
     proposal.full_clean(exclude=["author", "process", "district", "area"])
-    with transaction.atomic():
-        proposal.save()
-        Follow.objects.get_or_create(user=actor, process=process, proposal=proposal, debate=None)
-        record_event(
-            actor, "participation.proposal_submitted", city=process.city, target=proposal.title
-        )
+    saved: list[Any] = []
+    try:
+        with transaction.atomic():
+            proposal.save()
+            Follow.objects.get_or_create(
+                user=actor, process=process, proposal=proposal, debate=None
+            )
+            saved = proposal_images.attach_images(proposal, images)
+            record_event(
+                actor, "participation.proposal_submitted", city=process.city, target=proposal.title
+            )
+    except Exception:
+        proposal_images.delete_files(saved)
+        raise
     return proposal
 
 
@@ -445,30 +463,73 @@ def check_ballot(budget: Budget, projects: list[BudgetProject]) -> None:
         )
 
 
-def cast_ballot(*, actor: User, budget: Budget, project_ids: Iterable[int]) -> None:
-    """Store an anonymous ballot and, in the same transaction, that ``actor`` voted.
-
-    The unique constraint on ``HasVoted`` (budget, user) is what stops a second vote,
-    also when two requests of the same person race: the second insert fails, its
-    transaction rolls back, and its ballot is never stored. Nothing about the ballot
-    is audited or logged with the person."""
-    process = budget.process
-    _refuse_unless_eligible(actor, process, budget.district)
-    _open_phase(process, "voting_open", _("Voting is closed in this phase."))
+def ballot_projects(budget: Budget, project_ids: Iterable[int]) -> list[BudgetProject]:
+    """The chosen projects, checked against the budget's ballot rules."""
     wanted = sorted({int(i) for i in project_ids})
     projects = list(BudgetProject.objects.filter(budget=budget, pk__in=wanted))
     if len(projects) != len(wanted):
         raise ValidationError({"projects": _("Choose projects of this budget, each once.")})
     check_ballot(budget, projects)
+    return projects
+
+
+def store_ballot(
+    budget: Budget, projects: list[BudgetProject], voted: Iterable[models.Model], refusal: str
+) -> None:
+    """The one place a ballot is written: the "has voted" rows (``voted``: ``HasVoted``,
+    ``EmailVoter``), then the anonymous ballot and its choices, in one transaction. A
+    unique constraint on a "has voted" row stops a second vote, also when two requests
+    race: the second insert fails, its transaction rolls back, its ballot is never
+    stored, and ``refusal`` is the message."""
+    ballot = Ballot(budget=budget)
+    rows = [*voted, ballot, *(BallotChoice(ballot=ballot, project=p) for p in projects)]
     try:
         with transaction.atomic():
-            HasVoted.objects.create(budget=budget, user=actor)
-            ballot = Ballot.objects.create(budget=budget)
-            BallotChoice.objects.bulk_create(
-                [BallotChoice(ballot=ballot, project=p) for p in projects]
-            )
+            if connection.vendor == "postgresql":
+                _insert_in_one_statement(rows)
+            else:
+                for row in rows:
+                    row.save(force_insert=True)
     except IntegrityError:
-        raise ValidationError(_("You have already voted in this budget.")) from None
+        raise ValidationError(refusal) from None
+
+
+def _insert_in_one_statement(rows: list[models.Model]) -> None:
+    """INSERT ``rows`` with one PostgreSQL statement (data-modifying CTEs): one round
+    trip instead of one per row, for the busiest write of the app. Foreign keys are
+    checked at commit (Django creates them deferrable), so the order does not matter;
+    a unique constraint still fails the whole statement."""
+    parts, params = [], []
+    quote = connection.ops.quote_name
+    for row in rows:
+        fields = row._meta.concrete_fields
+        columns = ", ".join(quote(cast(str, field.column)) for field in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        parts.append(f"INSERT INTO {quote(row._meta.db_table)} ({columns}) VALUES ({marks})")
+        params += [
+            field.get_db_prep_save(field.pre_save(row, add=True), connection) for field in fields
+        ]
+    *first, last = parts
+    ctes = ", ".join(f"row{n} AS ({part})" for n, part in enumerate(first))
+    with connection.cursor() as cursor:
+        cursor.execute((f"WITH {ctes} " if ctes else "") + last, params)
+
+
+def cast_ballot(*, actor: User, budget: Budget, project_ids: Iterable[int]) -> None:
+    """Store an anonymous ballot and, in the same transaction, that ``actor`` voted.
+    Nothing about the ballot is audited or logged with the person. In a budget open to
+    one-time participation by e-mail, the account's address is also marked as having
+    voted, so the same person cannot vote again by e-mail (nor the other way round)."""
+    from .email_voting import email_voter_row
+
+    process = budget.process
+    _refuse_unless_eligible(actor, process, budget.district)
+    _open_phase(process, "voting_open", _("Voting is closed in this phase."))
+    projects = ballot_projects(budget, project_ids)
+    voted: list[models.Model] = [HasVoted(budget=budget, user=actor)]
+    if budget.who_may_vote == WhoMayVote.EMAIL_ONCE and actor.email:
+        voted.append(email_voter_row(budget, actor.email))
+    store_ballot(budget, projects, voted, _("You have already voted in this budget."))
 
 
 def budget_election(budget: Budget) -> Election:

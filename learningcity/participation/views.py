@@ -22,10 +22,10 @@ from learningcity.core.forms import show_service_errors
 from learningcity.core.http import absolute_url
 from learningcity.core.models import City, User
 from learningcity.core.permissions import require
-from learningcity.core.tenancy import for_city, get_city, get_in_city
+from learningcity.core.tenancy import for_city, get_at_address, get_city, get_in_city
 from learningcity.monitoring.models import IndicatorValue, ValueStatus
 
-from . import census, emails, permissions, selectors, services
+from . import census, emails, permissions, proposal_images, selectors, services
 from .forms import (
     AnswerForm,
     CensusForm,
@@ -38,6 +38,7 @@ from .forms import (
     ReportForm,
     VerifyForm,
 )
+from .forms_civic import ProposalImagesForm
 from .models import (
     Assembly,
     Budget,
@@ -93,6 +94,7 @@ def process_list(request: HttpRequest, city_slug: str) -> HttpResponse:
             "processes": list(selectors.visible_processes(city)),
             "assemblies": list(for_city(Assembly, city)),
             "sortitions": list(for_city(Sortition, city).exclude(drawn_at=None)),
+            "can_manage": permissions.can_manage_participation(request.user, city),
         },
     )
 
@@ -187,7 +189,10 @@ def proposal_list(request: HttpRequest, city_slug: str, slug: str) -> HttpRespon
     form = ProposalFilterForm(request.GET or None, city=city)
     filters = form.cleaned_data if form.is_valid() else {}
     rows, counts = selectors.proposal_list(process, filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    total = sum(counts.values())
+    shown = counts.get(filters["state"], 0) if filters.get("state") else total
+    paginator = selectors.CountedPaginator(rows, PAGE_SIZE, count=shown)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -201,7 +206,7 @@ def proposal_list(request: HttpRequest, city_slug: str, slug: str) -> HttpRespon
             "state_counts": [
                 (value, label, counts.get(value, 0)) for value, label in ProposalState.choices
             ],
-            "total": sum(counts.values()),
+            "total": total,
             "query_without_page": query.urlencode() + "&" if query else "",
         },
     )
@@ -213,13 +218,14 @@ def proposal_list(request: HttpRequest, city_slug: str, slug: str) -> HttpRespon
 def proposal_new(request: HttpRequest, city_slug: str, slug: str) -> HttpResponse:
     city, process = _process(city_slug, slug)
     form = ProposalForm(request.POST or None, process=process)
+    pictures = ProposalImagesForm(request.POST or None, request.FILES or None)
     similar: list[Proposal] = []
     status = 200
     if request.method == "POST":
         status = 400
         if _limited(request):
             status = ratelimits.LIMITED_STATUS
-        elif form.is_valid():
+        elif form.is_valid() & pictures.is_valid():
             data = form.cleaned_data
             if "check" in request.POST:
                 similar = selectors.similar_proposals(process, data["title"], data["body"])
@@ -228,8 +234,9 @@ def proposal_new(request: HttpRequest, city_slug: str, slug: str) -> HttpRespons
                     messages.info(request, _("No similar proposal found: you can publish yours."))
             else:
                 try:
+                    images = proposal_images.prepare_images(pictures.uploads())
                     proposal = services.submit_proposal(
-                        actor=_actor(request), process=process, fields=data
+                        actor=_actor(request), process=process, fields=data, images=images
                     )
                 except ValidationError as error:
                     show_service_errors(form, error)
@@ -243,6 +250,7 @@ def proposal_new(request: HttpRequest, city_slug: str, slug: str) -> HttpRespons
             "city": city,
             "process": process,
             "form": form,
+            "pictures": pictures,
             "similar": similar,
             "why_not": permissions.why_not_take_part(request.user, process),
         },
@@ -298,8 +306,17 @@ def proposal_detail(request: HttpRequest, city_slug: str, slug: str, pk: int) ->
             "is_author": user.is_authenticated and proposal.author_id == user.pk,
             "results": list(proposal.results.prefetch_related("indicators")),
             "share_url": absolute_url(request.path),
+            "images": list(proposal.images.all()),
+            "can_edit_images": permissions.can_edit_proposal_images(user, proposal),
+            "map_points": _place_points(proposal),
         },
     )
+
+
+def _place_points(proposal: Proposal) -> list[dict[str, object]]:
+    if proposal.latitude is None or proposal.longitude is None:
+        return []
+    return [{"name": proposal.title, "lat": proposal.latitude, "lng": proposal.longitude}]
 
 
 @login_required
@@ -495,17 +512,22 @@ def _comment_action(
 # ---- budgets ------------------------------------------------------------------------
 
 
-def _budget(city: City, process: Process, budget_slug: str) -> Budget:
-    return get_in_city(
-        Budget.objects.filter(process=process).select_related("district"), city, slug=budget_slug
+def _budget(city_slug: str, slug: str, budget_slug: str) -> tuple[City, Process, Budget]:
+    """The budget at this address with its process and city, in one query (voting is
+    the busiest write of the app)."""
+    budget = get_at_address(
+        Budget.objects.filter(process__slug=slug, process__is_published=True).select_related(
+            "district"
+        ),
+        city_slug,
+        slug=budget_slug,
     )
+    return budget.process.city, budget.process, budget
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def budget_vote(request: HttpRequest, city_slug: str, slug: str, budget_slug: str) -> HttpResponse:
-    city, process = _process(city_slug, slug)
-    budget = _budget(city, process, budget_slug)
-    projects = list(budget.projects.select_related("district"))
+    city, process, budget = _budget(city_slug, slug, budget_slug)
     error = ""
     chosen: set[int] = set()
     status = 200
@@ -539,12 +561,13 @@ def budget_vote(request: HttpRequest, city_slug: str, slug: str, budget_slug: st
             "city": city,
             "process": process,
             "budget": budget,
-            "projects": projects,
+            "projects": list(budget.projects.select_related("district")),
             "chosen": chosen,
             "error": error,
             "voted": voted,
             "phase": process.current_phase(),
             "why_not": permissions.why_not_take_part(request.user, process, budget.district),
+            "may_vote_by_email": permissions.may_vote_by_email(request.user, budget),
             "can_manage": permissions.can_manage_participation(request.user, city),
         },
         status=status,
@@ -555,8 +578,7 @@ def budget_vote(request: HttpRequest, city_slug: str, slug: str, budget_slug: st
 def budget_results(
     request: HttpRequest, city_slug: str, slug: str, budget_slug: str
 ) -> HttpResponse:
-    city, process = _process(city_slug, slug)
-    budget = _budget(city, process, budget_slug)
+    city, process, budget = _budget(city_slug, slug, budget_slug)
     projects = list(budget.projects.order_by("-funded", "-votes", "code"))
     by_code = {p.code: p for p in projects}
     comparison = [
@@ -590,8 +612,7 @@ def budget_export(
     request: HttpRequest, city_slug: str, slug: str, budget_slug: str
 ) -> HttpResponse:
     """The anonymous ballots in the pabulib format, for anyone to recount."""
-    city, process = _process(city_slug, slug)
-    budget = _budget(city, process, budget_slug)
+    _city, process, budget = _budget(city_slug, slug, budget_slug)
     response = HttpResponse(
         services.export_budget_pb(budget), content_type="text/plain; charset=utf-8"
     )
@@ -602,9 +623,8 @@ def budget_export(
 @login_required
 @require_POST
 def budget_tally(request: HttpRequest, city_slug: str, slug: str, budget_slug: str) -> HttpResponse:
-    city, process = _process(city_slug, slug)
+    city, process, budget = _budget(city_slug, slug, budget_slug)
     require(permissions.can_manage_participation(request.user, city))
-    budget = _budget(city, process, budget_slug)
     services.tally_budget(actor=_actor(request), budget=budget)
     messages.success(request, _("The ballots are counted."))
     return redirect("participation:budget_results", city.slug, process.slug, budget.slug)

@@ -118,6 +118,7 @@ def assembly(request: HttpRequest, city_slug: str, slug: str) -> HttpResponse:
             "city": city,
             "assembly": item,
             "members": list(item.members.all()),
-            "meetings": list(item.meetings.select_related("session")),
+            "meetings": list(item.meetings.select_related("session__opportunity")),
+            "can_manage": permissions.can_manage_assembly(request.user, item),
         },
     )
