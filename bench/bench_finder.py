@@ -20,8 +20,11 @@ the catalogue's demo generator at the asked size, with the project's own setting
 4. the whole results page through Django (template included) for new questions, and
    its weight;
 5. with gunicorn (``--workers`` sync workers, ``--preload``) and the task queue's
-   worker running: each worker's memory measured from /proc (RSS, PSS, and USS,
-   the private memory an extra worker adds; target ≤ 30 MiB at 100,000); the worst
+   worker running: each worker's memory measured from /proc (RSS, PSS, USS), and
+   what one more worker adds: the PSS of gunicorn's processes together before and
+   after a third worker (SIGTTIN) served the same load (target ≤ 30 MiB at 100,000;
+   USS overstates it, counting pages of shared files that only one worker has
+   touched so far); the worst
    request while ``--bulk`` rows change in bulk and the files are rebuilt and
    swapped (target ≤ 200 ms); and sustained load from a second process (a new
    connection per request, latency counted from the planned send time so a slow
@@ -469,6 +472,7 @@ def run_server(args: argparse.Namespace, city: Any) -> None:
         for name, urls in mixes.items():
             step_up(args, name, urls)
         report_memory(server.pid, "after the load")
+        measure_extra_worker(args, server.pid, mixes)
     finally:
         for process in (server, queue):
             os.killpg(process.pid, signal.SIGTERM)
@@ -481,7 +485,43 @@ def report_memory(master: int, when: str) -> None:
     for pid in workers:
         print(f"  worker {pid}: {describe_memory(memory(pid))}")
     uss = max(memory(pid)["uss"] for pid in workers)
-    print(f"  an extra worker adds its USS: {uss:.0f} MiB (target ≤ 30 MiB)")
+    print(f"  largest USS of a worker: {uss:.0f} MiB")
+
+
+def group_pss(master: int) -> float:
+    """PSS of gunicorn's master and workers together, in MiB: the physical memory the
+    group holds, each shared page counted once (split between the processes)."""
+    return sum(memory(pid)["pss"] for pid in [master, *children(master)])
+
+
+def measure_extra_worker(args: argparse.Namespace, master: int, mixes: dict[str, Any]) -> None:
+    """What one more worker costs: the group's PSS before, and after gunicorn started
+    one more worker (SIGTTIN) and every worker served the same load again (both mixes,
+    25 requests/s for 20 s each). Whatever the old workers grew meanwhile is counted
+    against the new one, so the figure errs high."""
+    for urls in mixes.values():  # the old workers, settled at this load first
+        run_rate(args, urls(500), 25.0, 20.0)
+    drain(args)
+    before, workers = group_pss(master), set(children(master))
+    os.kill(master, signal.SIGTTIN)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(set(children(master)) - workers) == 0:
+        time.sleep(0.2)
+    added = sorted(set(children(master)) - workers)
+    if not added:
+        print("an extra worker: gunicorn did not start one within 60 s")
+        return
+    time.sleep(2)
+    for urls in mixes.values():
+        run_rate(args, urls(500), 25.0, 20.0)
+    drain(args)
+    after = group_pss(master)
+    print(
+        f"an extra worker (gunicorn SIGTTIN, then 20 s of each mix): the group's PSS "
+        f"{before:.0f} → {after:.0f} MiB, so one more worker adds {after - before:.0f} MiB "
+        f"(target ≤ 30 MiB); the new worker itself: {describe_memory(memory(added[0]))}"
+    )
+    os.kill(master, signal.SIGTTOU)
 
 
 def warm_up(args: argparse.Namespace) -> None:

@@ -24,6 +24,7 @@ from learningcity.catalogue import index_tasks as catalogue_index
 from learningcity.catalogue import jobs as catalogue_jobs
 from learningcity.catalogue import schedule as catalogue_schedule
 from learningcity.catalogue import services as catalogue_services
+from learningcity.core import db
 from learningcity.events import printing as events_printing
 from learningcity.festivals import services as festivals_services
 from learningcity.monitoring import services as monitoring_services
@@ -31,6 +32,7 @@ from learningcity.network import peer_services as network_peer_services
 from learningcity.network import services as network_services
 from learningcity.outreach import jobs as outreach_jobs
 from learningcity.participation import emails as participation_emails
+from learningcity.participation import mixing as participation_mixing
 from learningcity.plans import services as plans_services
 from learningcity.programmes import services as programmes_services
 from learningcity.quality import invitations as quality_invitations
@@ -139,3 +141,25 @@ def check_befriending_volunteers() -> None:
 def send_participation_digests() -> None:
     """E-mail each follower the day's notices not yet e-mailed (once per notice)."""
     participation_emails.send_participation_digests()
+
+
+# Once a night: the query planner's statistics, so the plans follow the data as it
+# grows (on SQLite nothing else refreshes them; PostgreSQL's autovacuum does too, but
+# later). Pages such as the proposal list's word search need them to start from the
+# index that narrows most.
+@db_periodic_task(crontab(minute="45", hour="3"))
+@lock_task("refresh-planner-statistics")
+def refresh_planner_statistics() -> None:
+    """ANALYZE the database (core.db.refresh_planner_statistics)."""
+    db.refresh_planner_statistics()
+
+
+# Every five minutes: budgets and surveys that received ballots or responses since they
+# were last mixed have them rewritten in a random order with new keys, so that not even
+# the database's bookkeeping links one to the person written with it
+# (participation.mixing).
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("mix-ballots")
+def mix_ballots() -> None:
+    """Mix the ballots and survey responses received since the last mix."""
+    participation_mixing.mix_new()

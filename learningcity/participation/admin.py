@@ -4,6 +4,7 @@ budgets with their projects, surveys, panels, assemblies and results. Ballots,
 reads or changes them by hand."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import (
     Assembly,
@@ -19,6 +20,7 @@ from .models import (
     Survey,
     Volunteer,
 )
+from .services_manage import BALLOT_FIELDS
 
 
 class PhaseInline(admin.TabularInline):
@@ -54,6 +56,15 @@ class BudgetAdmin(admin.ModelAdmin):
     list_display = ["title", "process", "amount", "rule", "tallied_at"]
     readonly_fields = ["tallied_at", "outcomes"]
     inlines = [ProjectInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Budget | None = None) -> list[str]:
+        """Once anyone voted, what the ballots depend on is read-only, as on the
+        coordinators' page (``services_manage.BALLOT_FIELDS``): changing who may vote
+        would let the same person vote twice."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk and obj.ballots.exists():
+            fields += [f.removesuffix("_id") for f in BALLOT_FIELDS]
+        return fields
 
 
 class QuestionInline(admin.TabularInline):

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,8 @@ MINUTES_MAX = 20_000
 TITLE_MAX = 200
 PLACE_MAX = 200
 LONGEST_MEETING = 12 * 60
+# How far ahead a meeting may be scheduled (a date near the year 9999 overflows).
+FURTHEST_YEARS = 10
 
 
 def _text(value: str, field: str, message: str, max_length: int, required: bool) -> str:
@@ -132,6 +135,7 @@ def schedule_assembly_meeting(
     minutes = _text(minutes, "minutes", "", MINUTES_MAX, False)
     if starts_at is None:
         raise ValidationError({"starts_at": _("Give the day and time the meeting starts.")})
+    _refuse_far_future(starts_at)
     if not 15 <= minutes_long <= LONGEST_MEETING:
         raise ValidationError(
             {"minutes_long": _("A meeting lasts between 15 minutes and 12 hours.")}
@@ -168,6 +172,18 @@ def schedule_assembly_meeting(
             opportunity=opportunity.slug,
         )
     return meeting
+
+
+def _refuse_far_future(starts_at: datetime) -> None:
+    if starts_at > timezone.now() + timedelta(days=365 * FURTHEST_YEARS + 3):
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "A meeting can be scheduled at most %(years)s years ahead: check the year."
+                )
+                % {"years": FURTHEST_YEARS}
+            }
+        )
 
 
 def _opportunity_fields(

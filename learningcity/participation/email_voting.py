@@ -139,16 +139,14 @@ def send_vote_link(*, budget: Budget, address: str, language: str = "") -> None:
 
 def confirm_link(*, budget: Budget, token: str) -> str:
     """Check a followed link: the address hash, once the link is valid and the address
-    has not voted. Logged in the audit, without the address."""
+    has not voted. Nothing is written: opening a link again and again adds nothing to
+    the audit (the vote is logged once, by ``cast_email_ballot``)."""
     _refuse_unless_open(budget)
     email_hash = read_token(budget, token)
     if has_voted(budget, email_hash):
         raise ValidationError(
             _("This e-mail address has already voted in this budget: each address votes once.")
         )
-    record_event(
-        None, "participation.email_vote_confirmed", city=budget.process.city, target=budget.title
-    )
     return email_hash
 
 
@@ -162,4 +160,8 @@ def cast_email_ballot(*, budget: Budget, token: str, project_ids: Iterable[int])
         projects,
         [EmailVoter(budget=budget, email_hash=email_hash)],
         _("This e-mail address has already voted in this budget: each address votes once."),
+    )
+    # Once per address, as the "has voted" row is unique; without the address.
+    record_event(
+        None, "participation.email_vote_confirmed", city=budget.process.city, target=budget.title
     )

@@ -24,5 +24,18 @@ register_event_labels(
         "participation.contributions_unlinked": _(
             "Participation contributions unlinked from an erased account"
         ),
+        "participation.process_saved": _("Participatory process saved"),
+        "participation.budget_saved": _("Participatory budget saved"),
+        "participation.result_updated": _("Result of a participatory process updated"),
+        "participation.survey_saved": _("Survey saved"),
+        "participation.assembly_meeting_scheduled": _(
+            "Assembly meeting scheduled as a catalogue session"
+        ),
+        "participation.assembly_member_added": _("Member added to an assembly"),
+        "participation.assembly_member_removed": _("Member removed from an assembly"),
+        "participation.assembly_minutes_recorded": _("Minutes of an assembly meeting recorded"),
+        "participation.email_vote_confirmed": _("Vote cast after confirming an e-mail address"),
+        "participation.proposal_images_added": _("Pictures added to a proposal"),
+        "participation.proposal_image_removed": _("Picture removed from a proposal"),
     }
 )

@@ -39,13 +39,14 @@ class ProposalForm(forms.Form):
         empty_label=_("None in particular"),
     )
     # Two number inputs work without JavaScript; with it, a map fills them on a click
-    # (participation/pick_place.js).
+    # (participation/pick_place.js). They are left-to-right on a right-to-left page too,
+    # so a negative number shows its minus sign in front.
     latitude = forms.FloatField(
         label=_("Latitude"),
         required=False,
         min_value=-90,
         max_value=90,
-        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal", "dir": "ltr"}),
         help_text=_("Degrees north of the equator (south is negative), for example 6.2518."),
     )
     longitude = forms.FloatField(
@@ -53,7 +54,7 @@ class ProposalForm(forms.Form):
         required=False,
         min_value=-180,
         max_value=180,
-        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal", "dir": "ltr"}),
         help_text=_("Degrees east of Greenwich (west is negative), for example -75.5636."),
     )
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from learningcity.catalogue.models import LearningSite
 from learningcity.core.models import City
+from learningcity.core.tenancy import for_city
 
 from .proposal_images import MAX_BYTES, MAX_IMAGES
 
@@ -113,8 +114,8 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args: Any, city: City, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = LearningSite.objects.filter(  # type: ignore[attr-defined]
-            city=city
+        self.fields["site"].queryset = for_city(  # type: ignore[attr-defined]
+            LearningSite, city
         ).order_by("name")
 
 

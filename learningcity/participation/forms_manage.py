@@ -154,6 +154,7 @@ class BudgetForm(ServiceChecked, forms.ModelForm):  # type: ignore[misc]
             "ballot_kind",
             "max_choices",
             "rule",
+            "who_may_vote",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
         labels = {"slug": _("Address name")}
@@ -161,12 +162,18 @@ class BudgetForm(ServiceChecked, forms.ModelForm):  # type: ignore[misc]
             "slug": _("Used in the address: lowercase letters, numbers and hyphens."),
             "max_choices": _("Only when residents choose up to a number of projects."),
             "currency": _("Three-letter code, such as EUR."),
+            "who_may_vote": _(
+                "With e-mail confirmation, people who are not signed in may also vote, once "
+                "per e-mail address. It cannot change once someone has voted."
+            ),
         }
 
     def __init__(self, *args: Any, city: City, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = _districts(city)  # type: ignore[attr-defined]
         self.fields["district"].empty_label = _("The whole city")  # type: ignore[attr-defined]
+        # Left out of a post, it stays as it is (services_manage._check_budget).
+        self.fields["who_may_vote"].required = False
 
 
 class ProjectForm(ServiceChecked, forms.ModelForm):  # type: ignore[misc]

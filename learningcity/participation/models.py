@@ -377,6 +377,9 @@ class Budget(models.Model):
     tallied_at = models.DateTimeField(null=True, blank=True)
     # Funded project codes by every rule counted so far: {"greedy": ["3", "7"], ...}.
     outcomes = models.JSONField(default=dict, blank=True)
+    # How many ballots the budget held when they were last mixed (participation.mixing):
+    # a budget holding more has ballots still in the order they were cast.
+    ballots_mixed = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["title", "id"]
@@ -660,6 +663,8 @@ class Survey(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     is_open = models.BooleanField(_("open for answers"), default=True)
+    # How many responses the survey held when they were last mixed (participation.mixing).
+    responses_mixed = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["title", "id"]

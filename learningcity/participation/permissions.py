@@ -11,7 +11,7 @@
 - Provider staff: endorse proposals in the name of their organisation.
 - A budget open to one-time participation (``Budget.who_may_vote``): anyone not signed
   in who confirms an e-mail address votes once (``email_voting``).
-- A proposal's author: add and remove its pictures.
+- A proposal's author: add and remove its pictures; a coordinator may remove one.
 """
 
 from django.utils import timezone
@@ -37,6 +37,13 @@ def can_manage_assembly(user: AnyUser, assembly: Assembly) -> bool:
 
 def can_edit_proposal_images(user: AnyUser, proposal: Proposal) -> bool:
     return bool(user.is_authenticated and proposal.author_id == user.pk)
+
+
+def can_remove_proposal_image(user: AnyUser, proposal: Proposal) -> bool:
+    """One picture at a time: its author, or a coordinator of the proposal's city."""
+    return can_edit_proposal_images(user, proposal) or can_manage_participation(
+        user, proposal.process.city
+    )
 
 
 def may_vote_by_email(user: AnyUser, budget: Budget) -> bool:

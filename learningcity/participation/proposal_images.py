@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -21,11 +22,12 @@ from django.utils.translation import gettext as _
 from learningcity.core.audit import record_event
 from learningcity.core.models import User
 
+from . import permissions
 from .models import Proposal, ProposalImage
 
 MAX_IMAGES = 3
 MAX_BYTES = 5 * 1024 * 1024
-MAX_PIXELS = 40_000_000
+MAX_PIXELS = 16_000_000
 IMAGE_SIDE = 1600
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 ALT_MAX = 300
@@ -48,9 +50,44 @@ def _not_a_picture(name: str) -> ValidationError:
     )
 
 
+def _too_many_pixels(name: str) -> ValidationError:
+    return ValidationError(
+        {
+            "images": _(
+                "“%(name)s” has too many pixels (at most %(max)s million): send a smaller picture."
+            )
+            % {"name": name, "max": MAX_PIXELS // 1_000_000}
+        }
+    )
+
+
+def _shrink(probe: Any) -> Any:
+    """The picture at most ``IMAGE_SIDE`` a side, made small before any full copy: a JPEG
+    is decoded at a reduced scale (``draft``), then ``thumbnail`` shrinks it in place."""
+    if probe.format == "JPEG":
+        probe.draft("RGB", (IMAGE_SIDE, IMAGE_SIDE))
+    picture = probe
+    if picture.mode not in ("RGB", "RGBA", "L", "LA"):
+        # Palettes and unusual modes are converted once (keeping transparency) so the
+        # shrinking can smooth them.
+        picture = picture.convert("RGBA" if picture.mode in ("P", "PA") else "RGB")
+    picture.thumbnail((IMAGE_SIDE, IMAGE_SIDE))
+    return picture
+
+
+def _flatten(picture: Any) -> Any:
+    from PIL import Image
+
+    if picture.mode in ("RGBA", "LA"):
+        flat = Image.new("RGB", picture.size, (255, 255, 255))
+        flat.paste(picture.convert("RGBA"), mask=picture.getchannel("A"))
+        return flat
+    return picture.convert("RGB")
+
+
 def reencode(data: bytes, name: str) -> tuple[bytes, int, int]:
     """The picture as a metadata-free JPEG at most ``IMAGE_SIDE`` a side."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, ImageOps
 
     if len(data) > MAX_BYTES:
         raise ValidationError(
@@ -62,32 +99,23 @@ def reencode(data: bytes, name: str) -> tuple[bytes, int, int]:
             }
         )
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with Image.open(io.BytesIO(data), formats=sorted(ACCEPTED_FORMATS)) as probe:
             if probe.format not in ACCEPTED_FORMATS:
                 raise _not_a_picture(name)
             if probe.size[0] * probe.size[1] > MAX_PIXELS:
-                raise ValidationError(
-                    {
-                        "images": _("“%(name)s” has too many pixels: send a smaller picture.")
-                        % {"name": name}
-                    }
-                )
-            probe.load()
-            picture = ImageOps.exif_transpose(probe)
-            if picture.mode in ("RGBA", "LA", "P"):
-                picture = picture.convert("RGBA")
-                flat = Image.new("RGB", picture.size, (255, 255, 255))
-                flat.paste(picture, mask=picture.getchannel("A"))
-                picture = flat
-            else:
-                picture = picture.convert("RGB")
-            picture.thumbnail((IMAGE_SIDE, IMAGE_SIDE))
+                raise _too_many_pixels(name)
+            picture = _shrink(probe)
+            ImageOps.exif_transpose(picture, in_place=True)
+            picture = _flatten(picture)
             out = io.BytesIO()
             picture.save(out, format="JPEG", quality=82, optimize=True)
             return out.getvalue(), picture.width, picture.height
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+    except Exception:
+        # Pillow raises many kinds for a broken file (OSError, SyntaxError from a bad
+        # PNG chunk, struct.error from malformed EXIF, DecompressionBombError…): all are
+        # a picture we cannot use, never a server error.
         raise _not_a_picture(name) from None
 
 
@@ -164,33 +192,54 @@ def delete_files(images: Sequence[ProposalImage]) -> None:
 def add_proposal_images(
     *, actor: User, proposal: Proposal, uploads: Sequence[tuple[str, bytes, str]]
 ) -> list[ProposalImage]:
-    """The author adds pictures to a proposal (all, or none when one is refused)."""
+    """The author adds pictures to a proposal (all, or none when one is refused). The
+    proposal's row is locked while its pictures are counted, so two submissions at once
+    cannot make more than ``MAX_IMAGES``; files written before a failure are removed."""
     if proposal.author_id != actor.pk:
         raise ValidationError(_("Only the author can add pictures to a proposal."))
-    prepared = prepare_images(uploads, already=proposal.images.count())
-    saved = attach_images(proposal, prepared)
-    record_event(
-        actor,
-        "participation.proposal_images_added",
-        city=proposal.process.city,
-        target=proposal.title,
-        count=len(saved),
-    )
+    _lock(proposal)
+    saved: list[ProposalImage] = []
+    try:
+        prepared = prepare_images(uploads, already=proposal.images.count())
+        saved = attach_images(proposal, prepared)
+        record_event(
+            actor,
+            "participation.proposal_images_added",
+            city=proposal.process.city,
+            target=proposal.title,
+            count=len(saved),
+        )
+    except Exception:
+        delete_files(saved)
+        raise
     return saved
+
+
+def _lock(proposal: Proposal) -> None:
+    list(Proposal.objects.select_for_update().filter(pk=proposal.pk).values_list("pk"))
 
 
 @transaction.atomic
 def remove_proposal_image(*, actor: User, image: ProposalImage) -> None:
+    """The author, or a coordinator of the city, removes one picture; its file goes
+    once the removal is committed (``delete_file_of_image``)."""
     proposal = image.proposal
-    if proposal.author_id != actor.pk:
+    if not permissions.can_remove_proposal_image(actor, proposal):
         raise ValidationError(_("Only the author can remove pictures of a proposal."))
-    name = str(image.file.name)
-    storage = image.file.storage
     image.delete()
-    transaction.on_commit(lambda: storage.delete(name))
     record_event(
         actor,
         "participation.proposal_image_removed",
         city=proposal.process.city,
         target=proposal.title,
     )
+
+
+def delete_file_of_image(sender: Any, instance: ProposalImage, **kwargs: Any) -> None:
+    """``post_delete`` of ``ProposalImage`` (connected in ``apps.ready``): the stored file
+    goes once the deletion is committed, whether one picture, its proposal or its whole
+    process was deleted."""
+    name = str(instance.file.name or "")
+    if name:
+        storage = instance.file.storage
+        transaction.on_commit(lambda: storage.delete(name), robust=True)

@@ -7,7 +7,7 @@ from fractions import Fraction
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, models, transaction
+from django.db import DataError, IntegrityError, connection, models, transaction
 from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from learningcity.catalogue.models import Provider
 from learningcity.core.audit import record_event
 from learningcity.core.models import User
 from learningcity.engines.budgeting import Election, ProjectRow, VoteRow, tally
+from learningcity.engines.budgeting.pabulib import Election as PbElection
 from learningcity.engines.budgeting.pabulib import PabulibError, parse_pb, write_pb
 
 from . import emails, permissions, proposal_images
@@ -463,9 +464,16 @@ def check_ballot(budget: Budget, projects: list[BudgetProject]) -> None:
         )
 
 
+# The largest id (and amount) a database column stores: a larger number in a query
+# raises OverflowError on SQLite and DataError on PostgreSQL.
+LARGEST_ID = 2**63 - 1
+
+
 def ballot_projects(budget: Budget, project_ids: Iterable[int]) -> list[BudgetProject]:
     """The chosen projects, checked against the budget's ballot rules."""
     wanted = sorted({int(i) for i in project_ids})
+    if any(not 0 < i <= LARGEST_ID for i in wanted):
+        raise ValidationError({"projects": _("Choose projects of this budget, each once.")})
     projects = list(BudgetProject.objects.filter(budget=budget, pk__in=wanted))
     if len(projects) != len(wanted):
         raise ValidationError({"projects": _("Choose projects of this budget, each once.")})
@@ -633,24 +641,50 @@ def import_budget_pb(*, actor: User, process: Process, slug: str, text: str) -> 
     """A budget with its projects and anonymous ballots from a pabulib file (approval
     ballots). A faulty file saves nothing and names the line to change."""
     try:
-        election = parse_pb(text)
+        election = parse_pb(text.replace("\x00", ""))
     except PabulibError as exc:
         raise ValidationError({"file": str(exc)}) from None
     if election.vote_type != "approval":
         raise ValidationError({"file": _("Only approval ballots can be imported.")})
     if Budget.objects.filter(process=process, slug=slug).exists():
         raise ValidationError({"slug": _("A budget with this address already exists.")})
+    _check_pb_amounts(election)
+    try:
+        return _save_imported_budget(actor, process, slug, election)
+    except (DataError, OverflowError):
+        raise ValidationError(
+            {"file": _("A number or a text in the file is too large to store.")}
+        ) from None
+
+
+def _check_pb_amounts(election: PbElection) -> None:
+    """Whole amounts the database can store; a refusal names the project."""
     budget_amount = election.budget
     if budget_amount.denominator != 1 or any(
         p.cost.denominator != 1 or p.cost < 1 for p in election.projects
     ):
         raise ValidationError({"file": _("The budget and every cost must be whole amounts.")})
+    if budget_amount > LARGEST_ID:
+        raise ValidationError(
+            {"file": _("The budget is too large: at most %(max)s.") % {"max": LARGEST_ID}}
+        )
+    for project in election.projects:
+        if project.cost > LARGEST_ID:
+            raise ValidationError(
+                {
+                    "file": _("The cost of project “%(id)s” is too large: at most %(max)s.")
+                    % {"id": project.project_id, "max": LARGEST_ID}
+                }
+            )
+
+
+def _save_imported_budget(actor: User, process: Process, slug: str, election: PbElection) -> Budget:
     with transaction.atomic():
         budget = Budget.objects.create(
             process=process,
             slug=slug,
             title=election.meta.get("description", slug)[:200] or slug,
-            amount=int(budget_amount),
+            amount=int(election.budget),
             rule=election.meta.get("rule", "greedy")
             if election.meta.get("rule") in ("greedy", "equal-shares", "equal-shares-completed")
             else "greedy",

@@ -21,9 +21,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from learningcity.core.audit import record_event, register_event_labels
+from learningcity.core.audit import record_event
 from learningcity.core.models import City, User
 from learningcity.core.tenancy import for_city
 from learningcity.engines.budgeting.pabulib import PabulibError, parse_pb
@@ -44,15 +43,7 @@ from .models import (
     Rule,
     Survey,
     Who,
-)
-
-register_event_labels(
-    {
-        "participation.process_saved": gettext_lazy("Participatory process saved"),
-        "participation.budget_saved": gettext_lazy("Participatory budget saved"),
-        "participation.result_updated": gettext_lazy("Result of a participatory process updated"),
-        "participation.survey_saved": gettext_lazy("Survey saved"),
-    }
+    WhoMayVote,
 )
 
 # Addresses the participation pages use: a process or budget may not take them.
@@ -60,6 +51,9 @@ RESERVED_PROCESS_SLUGS = frozenset(
     {"manage", "verify", "census", "notifications", "panels", "assemblies"}
 )
 RESERVED_CHILD_SLUGS = frozenset({"new", "import", "results", "tally"})
+# More supports than any city has residents would never be reached, and a larger
+# number overflows the column.
+SUPPORT_THRESHOLD_MAX = 1_000_000
 PHASE_FLAGS = ("proposals_open", "supports_open", "debates_open", "voting_open", "shows_results")
 AREA_OF_FOCUS_LEVEL = 3  # KFLC levels from the indicators (1) up: area of focus is 3
 MAX_PB_BYTES = 5 * 1024 * 1024
@@ -186,7 +180,7 @@ def _check_process(faults: Faults, city: City, process: Process, fields: dict[st
     ):
         _add(faults, "slug", _("Another process of this city has this address."))
     process.support_threshold = _whole(
-        faults, fields.get("support_threshold"), "support_threshold", 1
+        faults, fields.get("support_threshold"), "support_threshold", 1, SUPPORT_THRESHOLD_MAX
     )
     process.min_age = _whole(faults, fields.get("min_age"), "min_age", 0, 120)
     who = fields.get("who_may_take_part")
@@ -309,8 +303,9 @@ def update_process(
 
 # ---- budgets ------------------------------------------------------------------------
 
-# What a ballot depends on: fixed once anyone voted.
-BALLOT_FIELDS = ("amount", "ballot_kind", "max_choices", "district_id")
+# What a ballot depends on: fixed once anyone voted. ``who_may_vote`` too: opening a
+# budget to e-mail voting after accounts voted would let the same person vote twice.
+BALLOT_FIELDS = ("amount", "ballot_kind", "max_choices", "district_id", "who_may_vote")
 PROJECT_FIELDS = ("code", "title", "description", "cost", "district_id", "proposal_id")
 
 
@@ -343,6 +338,12 @@ def _check_budget(faults: Faults, budget: Budget, fields: dict[str, Any]) -> Non
         _add(faults, "rule", _("Choose how the votes are counted."))
     else:
         budget.rule = rule
+    # Not given (an older form, a script): stays as it is.
+    who_may_vote = fields.get("who_may_vote") or budget.who_may_vote
+    if who_may_vote not in WhoMayVote.values:
+        _add(faults, "who_may_vote", _("Choose who may vote."))
+    else:
+        budget.who_may_vote = who_may_vote
     budget.max_choices = fields.get("max_choices") or None
     if kind == BallotKind.K_APPROVAL:
         if budget.max_choices is None:

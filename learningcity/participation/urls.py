@@ -61,6 +61,11 @@ urlpatterns = [
         name="proposal_image",
     ),
     path(
+        P + "proposals/<int:pk>/images/<int:image_id>/remove/",
+        views_civic.proposal_image_remove,
+        name="proposal_image_remove",
+    ),
+    path(
         P + "proposals/<int:pk>/<slug:action>/",
         views.proposal_action,
         name="proposal_action",

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
+from django_ratelimit.decorators import ratelimit
 
 from learningcity.core import ratelimits
 from learningcity.core.forms import show_service_errors
@@ -19,7 +20,7 @@ from learningcity.core.models import User
 from learningcity.core.permissions import require
 from learningcity.core.tenancy import for_city
 
-from . import email_voting, permissions, proposal_images
+from . import email_voting, permissions, proposal_images, services
 from .forms_civic import EmailVoteForm, ProposalImagesForm
 from .models import Proposal, ProposalImage
 from .views import _budget, _process, _proposal
@@ -68,16 +69,27 @@ def budget_email(request: HttpRequest, city_slug: str, slug: str, budget_slug: s
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@ratelimit(
+    group="learningcity:participation_post:email-ballot",
+    key="ip",
+    rate=ratelimits.rate_for("participation_post"),
+    method=ratelimit.ALL,
+    block=False,
+)
 def budget_email_ballot(
     request: HttpRequest, city_slug: str, slug: str, budget_slug: str, token: str
 ) -> HttpResponse:
-    """The ballot behind a confirmed link; one vote per address."""
+    """The ballot behind a confirmed link; one vote per address. Opening it and voting
+    both count towards the ``participation_post`` rate, per client address."""
     city, process, budget = _budget(city_slug, slug, budget_slug)
     projects = list(budget.projects.select_related("district"))
     chosen: set[int] = set()
     link_problem = error = ""
     status = 200
-    if request.method == "POST":
+    if ratelimits.is_limited(request):
+        link_problem = str(ratelimits.LIMITED_MESSAGE)
+        status = ratelimits.LIMITED_STATUS
+    elif request.method == "POST":
         status = 400
         try:
             chosen = {int(v) for v in request.POST.getlist("projects")}
@@ -125,13 +137,38 @@ def proposal_image(
     proposal = _proposal(city, process, pk)
     if proposal.is_hidden and not permissions.can_manage_participation(request.user, city):
         raise PageNotFound(_("There is no such picture."))
-    image = ProposalImage.objects.filter(proposal=proposal, pk=image_id).first()
+    image = ProposalImage.objects.filter(proposal=proposal, pk=_int(str(image_id))).first()
     if image is None:
         raise PageNotFound(_("There is no such picture."))
-    response = FileResponse(image.file.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private" if proposal.is_hidden else "public, max-age=86400"
+    try:
+        stored = image.file.open("rb")
+    except FileNotFoundError:
+        raise PageNotFound(_("There is no such picture.")) from None
+    response = FileResponse(stored, content_type="image/jpeg")
+    # Private and short: once a proposal is hidden, no shared cache keeps its pictures.
+    response["Cache-Control"] = "private, max-age=300"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@ratelimits.limit("participation_post")
+@require_http_methods(["POST"])
+def proposal_image_remove(
+    request: HttpRequest, city_slug: str, slug: str, pk: int, image_id: int
+) -> HttpResponse:
+    """A coordinator (or the author) removes one picture, for example an unsuitable one."""
+    city, process = _process(city_slug, slug)
+    proposal = _proposal(city, process, pk)
+    require(permissions.can_remove_proposal_image(request.user, proposal))
+    if ratelimits.is_limited(request):
+        messages.error(request, str(ratelimits.LIMITED_MESSAGE))
+    else:
+        image = ProposalImage.objects.filter(proposal=proposal, pk=_int(str(image_id))).first()
+        if image is not None:
+            proposal_images.remove_proposal_image(actor=cast(User, request.user), image=image)
+            messages.success(request, _("The picture is removed."))
+    return redirect("participation:proposal", city.slug, process.slug, pk)
 
 
 @login_required
@@ -192,10 +229,13 @@ def proposal_pictures(request: HttpRequest, city_slug: str, slug: str, pk: int) 
 
 
 def _int(value: str) -> int:
+    """A row id, or 0 (no row) for text that is not one or is beyond what a database
+    stores (an id out of range raises OverflowError on SQLite)."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return 0
+    return number if 0 < number <= services.LARGEST_ID else 0
 
 
 # ---- the map of proposals -------------------------------------------------------------

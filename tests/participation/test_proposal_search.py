@@ -73,3 +73,20 @@ def test_a_question_in_a_script_without_spaces_finds_a_substring(city_a):
     make_proposal(process, title="社区图书馆阅读角", body="为老人和儿童")
     assert _titles(process, "图书馆") == {"社区图书馆阅读角"}
     assert fulltext.search_words("图书馆 garden") == ["图书馆", "garden"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_nightly_task_refreshes_the_planner_statistics(city_a):
+    from learningcity import periodic
+
+    process = make_process(city_a, "stats")
+    make_proposal(process)
+    periodic.refresh_planner_statistics.call_local()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'participation_proposal'")
+        else:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stats WHERE tablename = 'participation_proposal'"
+            )
+        assert cursor.fetchone()[0] > 0

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -80,10 +81,17 @@ class Election:
         return sum((costs[i] for i in project_ids), Fraction(0))
 
 
+# A plain integer or decimal, with at most a two-digit exponent (``format_number``
+# writes one for tiny fractions). Anything else, such as "1e999999999" (which makes
+# Fraction build a number of a billion digits and hangs the worker), is refused.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,2})?")
+NUMBER_MAX_LENGTH = 40
+
+
 def parse_number(text: str) -> Fraction:
     """A number as pabulib writes it ("1000", "2.5", "2,5"); ValueError otherwise."""
     cleaned = text.strip().replace(",", ".")
-    if not cleaned or cleaned.lower() in ("nan", "inf", "-inf", "infinity"):
+    if len(cleaned) > NUMBER_MAX_LENGTH or not _PLAIN_NUMBER.fullmatch(cleaned):
         raise ValueError(text)
     return Fraction(cleaned)
 

@@ -9,17 +9,17 @@ again. tests/participation/test_proposal_search.py fails if the triggers are gon
 from django.db import migrations, models
 
 SQLITE_SETUP = [
-    """CREATE VIRTUAL TABLE participation_proposal_fts USING fts5(
+    """CREATE VIRTUAL TABLE IF NOT EXISTS participation_proposal_fts USING fts5(
         title, body, content='participation_proposal', content_rowid='id',
         tokenize='unicode61 remove_diacritics 2')""",
-    """CREATE TRIGGER participation_proposal_fts_insert AFTER INSERT ON participation_proposal BEGIN
+    """CREATE TRIGGER IF NOT EXISTS participation_proposal_fts_insert AFTER INSERT ON participation_proposal BEGIN
         INSERT INTO participation_proposal_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
     END""",
-    """CREATE TRIGGER participation_proposal_fts_delete AFTER DELETE ON participation_proposal BEGIN
+    """CREATE TRIGGER IF NOT EXISTS participation_proposal_fts_delete AFTER DELETE ON participation_proposal BEGIN
         INSERT INTO participation_proposal_fts(participation_proposal_fts, rowid, title, body)
         VALUES ('delete', old.id, old.title, old.body);
     END""",
-    """CREATE TRIGGER participation_proposal_fts_update AFTER UPDATE OF title, body
+    """CREATE TRIGGER IF NOT EXISTS participation_proposal_fts_update AFTER UPDATE OF title, body
         ON participation_proposal BEGIN
         INSERT INTO participation_proposal_fts(participation_proposal_fts, rowid, title, body)
         VALUES ('delete', old.id, old.title, old.body);
@@ -34,7 +34,7 @@ SQLITE_TEARDOWN = [
     "DROP TABLE IF EXISTS participation_proposal_fts",
 ]
 POSTGRES_SETUP = [
-    "CREATE INDEX participation_proposal_words ON participation_proposal "
+    "CREATE INDEX IF NOT EXISTS participation_proposal_words ON participation_proposal "
     "USING gin (to_tsvector('simple', title || ' ' || body))"
 ]
 POSTGRES_TEARDOWN = ["DROP INDEX IF EXISTS participation_proposal_words"]

@@ -36,6 +36,9 @@
     var holder = block.querySelector(".map");
     holder.hidden = false;
     var map = window.L.map(holder);
+    // The button that was focused is now hidden: focus goes to the map (Leaflet makes
+    // it focusable), so a keyboard user is not sent back to the top of the page.
+    holder.focus();
     if (block.dataset.tileUrl) {
       window.L.tileLayer(block.dataset.tileUrl, {
         maxZoom: 18,
@@ -58,7 +61,15 @@
       lat.value = event.latlng.lat.toFixed(5);
       lng.value = event.latlng.lng.toFixed(5);
       place(event.latlng, 0);
-      if (status) { status.textContent = block.dataset.chosen + " " + lat.value + ", " + lng.value; }
+      if (status) {
+        // The numbers isolated left to right: on a right-to-left page a negative one
+        // keeps its minus sign in front.
+        var numbers = document.createElement("bdi");
+        numbers.dir = "ltr";
+        numbers.textContent = lat.value + ", " + lng.value;
+        status.textContent = block.dataset.chosen + " ";
+        status.appendChild(numbers);
+      }
     });
     function typed() {
       if (number(lat) !== null && number(lng) !== null) { place([number(lat), number(lng)], map.getZoom()); }
