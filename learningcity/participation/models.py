@@ -445,7 +445,11 @@ class BallotChoice(models.Model):
     # Random keys here and on HasVoted: sequential ids would give the order of the
     # ballots and of the voters, and matching the two orders would unmask votes.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="choices")
+    # No index of its own: the unique constraint (ballot, project) starts with it, and
+    # every index costs each ballot a write.
+    ballot = models.ForeignKey(
+        Ballot, on_delete=models.CASCADE, related_name="choices", db_index=False
+    )
     project = models.ForeignKey(BudgetProject, on_delete=models.CASCADE, related_name="choices")
 
     class Meta:
@@ -462,7 +466,10 @@ class HasVoted(models.Model):
 
     tenant_field = "budget__process__city"
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="voters")
+    # Indexed by the unique constraint (budget, user), which starts with it.
+    budget = models.ForeignKey(
+        Budget, on_delete=models.CASCADE, related_name="voters", db_index=False
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
@@ -483,7 +490,10 @@ class EmailVoter(models.Model):
 
     tenant_field = "budget__process__city"
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="email_voters")
+    # Indexed by the unique constraint (budget, email_hash), which starts with it.
+    budget = models.ForeignKey(
+        Budget, on_delete=models.CASCADE, related_name="email_voters", db_index=False
+    )
     email_hash = models.CharField(max_length=64)
 
     class Meta:
