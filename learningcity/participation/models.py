@@ -181,7 +181,10 @@ class Proposal(Moderated):
             ),
             # The counts per state without a district filter, read in index order.
             models.Index(fields=["process", "hidden_at", "state"], name="proposal_states"),
-            models.Index(fields=["process", "-support_count"], name="proposal_support"),
+            # "Most supported first" read in index order, with no sort of the process.
+            models.Index(
+                fields=["process", "hidden_at", "-support_count", "-id"], name="proposal_support"
+            ),
         ]
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
