@@ -55,9 +55,7 @@ def email_voter_row(budget: Budget, address: str) -> EmailVoter:
 def _refuse_unless_open(budget: Budget) -> None:
     if budget.who_may_vote != WhoMayVote.EMAIL_ONCE:
         raise ValidationError(_("This budget does not take votes by e-mail confirmation."))
-    phase = budget.process.current_phase()
-    if phase is None or not phase.voting_open:
-        raise ValidationError(_("Voting is closed in this phase."))
+    services.refuse_unless_voting_open(budget.process)
 
 
 def make_token(budget: Budget, address: str) -> str:

@@ -65,6 +65,11 @@ def _open_phase(process: Process, flag: str, closed: str) -> Phase:
     return phase
 
 
+def refuse_unless_voting_open(process: Process) -> None:
+    """The check every way of voting makes (signed in, or by e-mail confirmation)."""
+    _open_phase(process, "voting_open", _("Voting is closed in this phase."))
+
+
 def _clean_text(value: str, field: str, label: str, max_length: int, required: bool = True) -> str:
     value = (value or "").replace("\x00", "").strip()
     if required and not value:
@@ -532,7 +537,7 @@ def cast_ballot(*, actor: User, budget: Budget, project_ids: Iterable[int]) -> N
 
     process = budget.process
     _refuse_unless_eligible(actor, process, budget.district)
-    _open_phase(process, "voting_open", _("Voting is closed in this phase."))
+    refuse_unless_voting_open(process)
     projects = ballot_projects(budget, project_ids)
     voted: list[models.Model] = [HasVoted(budget=budget, user=actor)]
     if budget.who_may_vote == WhoMayVote.EMAIL_ONCE and actor.email:

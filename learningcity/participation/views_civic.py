@@ -82,7 +82,6 @@ def budget_email_ballot(
     """The ballot behind a confirmed link; one vote per address. Opening it and voting
     both count towards the ``participation_post`` rate, per client address."""
     city, process, budget = _budget(city_slug, slug, budget_slug)
-    projects = list(budget.projects.select_related("district"))
     chosen: set[int] = set()
     link_problem = error = ""
     status = 200
@@ -117,7 +116,7 @@ def budget_email_ballot(
             "city": city,
             "process": process,
             "budget": budget,
-            "projects": projects,
+            "projects": list(budget.projects.select_related("district")),
             "chosen": chosen,
             "error": error,
             "link_problem": link_problem,

@@ -85,6 +85,9 @@
     else { map.setView([0, 0], 1); }
     pickPoints(map, block);
   }
+  // Shared with other enhancements that draw their own map (participation's place
+  // picker): one loader, one fix of the marker images' path.
+  window.learningcityLoadLeaflet = load;
   document.querySelectorAll("[data-map-block]").forEach(function (block) {
     var button = block.querySelector("[data-show-map]");
     button.hidden = false;

@@ -1,30 +1,9 @@
 // Choosing a proposal's place on a map: an enhancement of the two number inputs
 // (latitude, longitude), which stay usable on their own. Leaflet is only fetched when
-// the visitor asks for the map (as core/map.js does); a click on the map fills the
-// inputs, and typing in the inputs moves the marker.
+// the visitor asks for the map, by core/map.js's loader (loaded before this file); a
+// click on the map fills the inputs, and typing in the inputs moves the marker.
 (function () {
   "use strict";
-  function load(block, done) {
-    if (window.L) { done(); return; }
-    var pending = 2;
-    function ready() {
-      pending -= 1;
-      if (pending > 0) { return; }
-      var js = block.dataset.leafletJs;
-      window.L.Icon.Default.imagePath = js.slice(0, js.lastIndexOf("/") + 1) + "images/";
-      done();
-    }
-    var css = document.createElement("link");
-    css.rel = "stylesheet";
-    css.href = block.dataset.leafletCss;
-    css.onload = ready;
-    css.onerror = ready;
-    document.head.appendChild(css);
-    var script = document.createElement("script");
-    script.src = block.dataset.leafletJs;
-    script.onload = ready;
-    document.head.appendChild(script);
-  }
   function number(input) {
     var value = parseFloat(input.value);
     return isNaN(value) ? null : value;
@@ -82,7 +61,7 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       button.hidden = true;
-      load(block, function () { draw(block); });
+      window.learningcityLoadLeaflet(block, function () { draw(block); });
     });
   });
 })();
